@@ -1,0 +1,87 @@
+"""The failure-code catalog and the rule table, read from `rules/codes.toml` and `rules/rules.toml`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from gu1lint.errors import UsageError
+from gu1lint.resources import load_toml
+
+KINDS = ("transactions", "entities", "user-events")
+SEVERITIES = ("error", "warning")
+
+
+@dataclass(frozen=True)
+class Code:
+    """One failure code: the server's own, or a pre-flight code of gu1lint."""
+
+    name: str
+    layer: str
+    origin: str
+    summary: str
+    help: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One precise check: its name, the code it reports, its default severity and its words."""
+
+    name: str
+    code: str
+    severity: str
+    kinds: tuple[str, ...]
+    message: str
+    help: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every code and every rule, keyed by name."""
+
+    codes: dict[str, Code]
+    rules: dict[str, Rule]
+
+    def rules_for(self, selectors: list[str]) -> set[str]:
+        """Rule names that a list of codes or rule names selects; unknown names are an error."""
+        chosen: set[str] = set()
+        for raw in selectors:
+            name = raw.strip()
+            if not name:
+                continue
+            if name in self.rules:
+                chosen.add(name)
+            elif name.upper() in self.codes:
+                chosen.update(r.name for r in self.rules.values() if r.code == name.upper())
+            else:
+                raise UsageError(f"unknown code or rule {name!r} (see 'gu1lint rules')")
+        return chosen
+
+    def lookup(self, name: str) -> Code | Rule:
+        """A code (any case) or a rule by name."""
+        if name in self.rules:
+            return self.rules[name]
+        if name.upper() in self.codes:
+            return self.codes[name.upper()]
+        raise UsageError(f"unknown code or rule {name!r} (see 'gu1lint rules')")
+
+
+@cache
+def load_catalog() -> Catalog:
+    """Read the catalog once per process."""
+    codes = {
+        name: Code(name=name, layer=d["layer"], origin=d["origin"], summary=d["summary"], help=d["help"])
+        for name, d in load_toml("codes.toml").items()
+    }
+    rules = {
+        name: Rule(
+            name=name,
+            code=d["code"],
+            severity=d["severity"],
+            kinds=tuple(d["kinds"]),
+            message=d["message"],
+            help=d["help"],
+        )
+        for name, d in load_toml("rules.toml").items()
+    }
+    return Catalog(codes=codes, rules=rules)

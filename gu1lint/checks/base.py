@@ -1,0 +1,32 @@
+"""The base of every check and the per-file context it reports through."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from gu1lint.engine import FileContext
+
+
+class Check:
+    """A unit of checking fed by the engine's single pass: start once, row per row, finish once.
+
+    A check works out its column positions in `start` (returning False when nothing applies to
+    the file) so that `row` only indexes into the cells; it reports through `ctx.emit`.
+    """
+
+    rules: ClassVar[tuple[str, ...]] = ()
+    kinds: ClassVar[tuple[str, ...]] = ("transactions", "entities", "user-events")
+
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+
+    def start(self) -> bool:
+        """Prepare for one file; False when the check has nothing to do on it."""
+        return True
+
+    def row(self, row: int, line: int, cells: list[str]) -> None:
+        """Look at one data row."""
+
+    def finish(self, rows: int) -> None:
+        """Called after the last row with the number of data rows."""

@@ -1,0 +1,161 @@
+"""Per-field value checks (required, enum, number, date, country, currency) and spreadsheet damage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from gu1lint.checks.base import Check
+from gu1lint.checks.formats import (
+    AMOUNT, BOOLEANS, CURRENCY, EMAIL, INTEGER, SCIENTIFIC, amount_hint, country_hint,
+    date_hint, enum_hint, is_date_time, iso2_codes,
+)
+from gu1lint.fields import kind_spec
+
+#: a validator returns None for a good value, else (rule, message fields)
+Validator = Callable[[str], tuple[str, dict[str, Any]] | None]
+
+COUNTRY_FIELDS = {"originCountry", "destinationCountry", "countryCode", "nationality", "country"}
+DATE_FIELDS = {"transactedAt", "registrationDate", "timestamp", "eventDate"}
+#: entity rules decide these two by import mode (manual / automatic)
+MODE_FIELDS = {"entities": {"suggestedName", "countryCode"}}
+
+
+def _enum(allowed: list[str]) -> Validator:
+    members = frozenset(allowed)
+    shown = ", ".join(allowed)
+
+    def check(v: str) -> tuple[str, dict[str, Any]] | None:
+        if v in members:
+            return None
+        return "enum-value-invalid", {"allowed": shown, "hint": enum_hint(v, allowed)}
+    return check
+
+
+def _amount(v: str) -> tuple[str, dict[str, Any]] | None:
+    return None if AMOUNT.fullmatch(v) else ("amount-invalid", {"hint": amount_hint(v)})
+
+
+def _integer(v: str) -> tuple[str, dict[str, Any]] | None:
+    return None if INTEGER.fullmatch(v) else ("number-invalid", {})
+
+
+def _boolean(v: str) -> tuple[str, dict[str, Any]] | None:
+    return None if v in BOOLEANS else ("boolean-invalid", {})
+
+
+def _date(v: str) -> tuple[str, dict[str, Any]] | None:
+    return None if is_date_time(v) else ("date-time-invalid", {"hint": date_hint(v)})
+
+
+def _country(v: str) -> tuple[str, dict[str, Any]] | None:
+    return None if v in iso2_codes() else ("country-code-invalid", {"hint": country_hint(v)})
+
+
+def _currency(v: str) -> tuple[str, dict[str, Any]] | None:
+    return None if CURRENCY.fullmatch(v) else ("currency-code-invalid", {})
+
+
+def _email(v: str) -> tuple[str, dict[str, Any]] | None:
+    return None if EMAIL.fullmatch(v) else ("email-invalid", {})
+
+
+def validator_for(kind: str, name: str) -> Validator | None:
+    """The value validator of one field of a kind, or None when any text is accepted."""
+    spec = kind_spec(kind).fields[name]
+    if "enum" in spec.constraints:
+        return _enum(list(spec.constraints["enum"]))
+    if name == "amount":
+        return _amount
+    if spec.type in ("integer", "number"):
+        return _integer
+    if spec.type == "boolean":
+        return _boolean
+    if name in DATE_FIELDS:
+        return _date
+    if name in COUNTRY_FIELDS:
+        return _country
+    if name == "currency":
+        return _currency
+    if name == "email":
+        return _email
+    return None
+
+
+class FieldValues(Check):
+    """Required values and the documented format of every field present in the file."""
+
+    rules = ("required-value-missing", "enum-value-invalid", "amount-invalid", "number-invalid",
+             "boolean-invalid", "date-time-invalid", "country-code-invalid",
+             "currency-code-invalid", "email-invalid")
+
+    def start(self) -> bool:
+        ctx = self.ctx
+        skip = MODE_FIELDS.get(ctx.kind, set())
+        self.required: list[tuple[int, str]] = []
+        self.validators: list[tuple[int, str, Validator]] = []
+        for name, spec in kind_spec(ctx.kind).fields.items():
+            position = ctx.col(name)
+            if position is None or name in skip:
+                continue
+            if spec.required:
+                self.required.append((position, name))
+            check = validator_for(ctx.kind, name)
+            if check is not None:
+                self.validators.append((position, name, check))
+        return bool(self.required or self.validators)
+
+    def row(self, row: int, line: int, cells: list[str]) -> None:
+        for position, name in self.required:
+            if not cells[position].strip():
+                self.ctx.emit("required-value-missing", row, line, self.ctx.label(position),
+                              cells[position], cells, field=name)
+        for position, name, check in self.validators:
+            value = cells[position]
+            if value:
+                problem = check(value)
+                if problem is not None and value.strip():
+                    rule, fields = problem
+                    self.ctx.emit(rule, row, line, self.ctx.label(position), value, cells,
+                                  field=name, **fields)
+
+
+ID_FIELDS = {"externalId", "taxId", "originTaxId", "destinationTaxId", "originExternalId",
+             "destinationExternalId", "entityExternalId", "userId", "destinationCuit",
+             "destinationAccountId", "phone"}
+FORMULA_START = frozenset("=+-@\t\r")
+
+
+class SpreadsheetDamage(Check):
+    """Values that a spreadsheet damaged or would execute: formulas, ids in scientific notation."""
+
+    rules = ("formula-injection", "id-in-scientific-notation")
+
+    def start(self) -> bool:
+        ctx = self.ctx
+        self.width = ctx.plan.width
+        fields = {pos: name for name, pos in ctx.plan.index.items() if pos < self.width}
+        self.names = [fields.get(i, ctx.label(i)) for i in range(self.width)]
+        self.id_positions = [pos for name, pos in ctx.plan.index.items()
+                             if name in ID_FIELDS and pos < self.width]
+        return True
+
+    def row(self, row: int, line: int, cells: list[str]) -> None:
+        for position in range(self.width):
+            value = cells[position]
+            if value and value[0] in FORMULA_START and _is_formula(value):
+                self.ctx.emit("formula-injection", row, line, self.ctx.label(position), value,
+                              cells, field=self.names[position], char=value[0])
+        for position in self.id_positions:
+            value = cells[position]
+            if value and SCIENTIFIC.fullmatch(value.strip()):
+                self.ctx.emit("id-in-scientific-notation", row, line, self.ctx.label(position),
+                              value, cells, field=self.names[position])
+
+
+def _is_formula(value: str) -> bool:
+    """= and @ always start a formula; + and - only when not followed by a number (phones, -5)."""
+    if value[0] in "=@\t\r":
+        return True
+    rest = value[1:].lstrip()
+    return bool(rest) and not (rest[0].isdigit() or rest[0] == "(")

@@ -1,0 +1,127 @@
+"""The command line: `main(argv) -> int` is the only place that turns errors into exit statuses."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from gu1lint import __version__
+from gu1lint.catalog import KINDS
+from gu1lint.errors import Gu1lintError
+from gu1lint.options import FORMATS, MODES, PLANS
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="gu1lint")
+@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Offline pre-flight validator for gu1 bulk-import files."""
+    ctx.obj = {"debug": debug}
+
+
+def comma_list(values: Sequence[str]) -> list[str]:
+    """Flatten repeated comma-separated option values."""
+    return [part.strip() for v in values for part in v.split(",") if part.strip()]
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--kind", type=click.Choice(KINDS), help="Import kind (else config, mapping target, header).")
+@click.option("--mapping", type=click.Path(), help="Saved mapping file as the API returns it.")
+@click.option("--mapping-id", help="Pick one mapping from a mappings list file.")
+@click.option("--column-mapping", help="Inline columnMapping JSON (CSV only).")
+@click.option("--mode", type=click.Choice(MODES), help="Entity import mode (default manual).")
+@click.option("--country", help="Batch-level ISO2 country for entities.")
+@click.option("--plan", type=click.Choice(PLANS), help="Row limits of this plan.")
+@click.option("--limits", type=click.Path(), help="JSON of GET /individual-organization/batch-upload-enabled.")
+@click.option("--batch-error-handling",
+              type=click.Choice(["rollback_all", "continue_collect_errors", "stop_keep_success"]))
+@click.option("--validate-existing-entity/--no-validate-existing-entity", default=None)
+@click.option("--skip-duplicates", is_flag=True, default=None, help="Transactions: skipDuplicates=true.")
+@click.option("--entities", multiple=True, type=click.Path(), help="Entity files of known references.")
+@click.option("--select", multiple=True, help="Only these codes or rules (comma list).")
+@click.option("--ignore", multiple=True, help="Skip these codes or rules (comma list).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default text).")
+@click.option("--output", type=click.Path(), help="Write the report to this file.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), help="Severity that fails (default error).")
+@click.option("--max-findings", type=click.IntRange(min=1), help="Findings per file (default 1000).")
+@click.option("--config", "config_path", type=click.Path(), help="Explicit config file.")
+@click.option("--statistics", is_flag=True, default=None, help="Counts per code and rule.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Files linted in parallel.")
+@click.option("--request", is_flag=True, default=None, help="The files form one upload request.")
+@click.option("--sheet", help="Excel sheet to read (default the first).")
+@click.option("--exclude", multiple=True, help="Glob of paths to skip when walking folders.")
+def check(**flags: object) -> int:
+    """Lint import files (or folders, recursively)."""
+    from gu1lint.commands.check import run_check
+
+    return run_check(flags)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def rules(fmt: str) -> int:
+    """List every code and rule of the catalog."""
+    from gu1lint.commands.catalog_cmds import list_rules
+
+    return list_rules(fmt)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("name")
+def explain(name: str) -> int:
+    """What a code or rule flags, why gu1 rejects it, how to fix it."""
+    from gu1lint.commands.catalog_cmds import explain_entry
+
+    return explain_entry(name)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--kind", type=click.Choice(KINDS), required=True)
+@click.option("--mapping", type=click.Path(), help="Rename fields to the mapping's headers.")
+@click.option("--mapping-id", help="Pick one mapping from a mappings list file.")
+def schema(kind: str, mapping: str | None, mapping_id: str | None) -> int:
+    """Print the Frictionless Table Schema that the checks enforce."""
+    from gu1lint.commands.catalog_cmds import print_schema
+
+    return print_schema(kind, mapping, mapping_id)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; every error ends as one line on stderr and exit status 2."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        result = cli.main(args=args, prog_name="gu1lint", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except click.exceptions.Abort:
+        click.echo("gu1lint: aborted", err=True)
+        return 2
+    except Gu1lintError as exc:
+        click.echo(f"gu1lint: error: {exc}", err=True)
+        return 2
+    except KeyboardInterrupt:
+        click.echo("gu1lint: interrupted", err=True)
+        return 2
+    except BrokenPipeError:
+        return 2
+    except Exception as exc:  # the promise: never a traceback, unless --debug asks for one
+        if debug:
+            raise
+        click.echo(f"gu1lint: internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
+                   err=True)
+        return 2
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,255 @@
+"""The engine: one streaming pass per file running every row check, and cross-file state."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from gu1lint.catalog import Catalog, load_catalog
+from gu1lint.checks import REGISTRY, Check
+from gu1lint.errors import ReadError, UsageError
+from gu1lint.fields import TARGET_KIND, infer_kind, kind_spec
+from gu1lint.limits import limit_setting
+from gu1lint.mapping import ColumnPlan, resolve_columns
+from gu1lint.options import FileOptions, RunOptions
+from gu1lint.readers import Table, file_format, open_table
+from gu1lint.report import FileResult, Finding, Report
+
+READABLE = ("csv", "xlsx", "xls", "json", "jsonl")
+_TAX_ID_STRIP = str.maketrans("", "", ".-/ ")
+KEY_FIELD = {"transactions": "externalId", "entities": "taxId"}
+
+
+@dataclass
+class RunState:
+    """What the checks share across the files of one call (duplicate keys, known references)."""
+
+    keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    references: dict[tuple[str, ...], Any] = field(default_factory=dict)
+
+    def index(self, name: str) -> dict[str, Any]:
+        """A named key index shared by every file of the call (e.g. `transactions.externalId`)."""
+        return self.keys.setdefault(name, {})
+
+
+class FileContext:
+    """What a check sees of the file being linted, and `emit` to report a finding."""
+
+    def __init__(self, path: str, kind: str, table: Table, plan: ColumnPlan, options: FileOptions,
+                 run: RunOptions, state: RunState, result: FileResult, report: Report,
+                 catalog: Catalog) -> None:
+        self.path, self.kind, self.table, self.plan = path, kind, table, plan
+        self.options, self.run, self.state, self.result = options, run, state, result
+        self.report, self.catalog = report, catalog
+        self.enabled = enabled_rules(catalog, run, kind)
+        self.row_findings = 0
+        key_field = KEY_FIELD.get(kind)
+        self.key_position = plan.index.get(key_field) if key_field else None
+
+    def col(self, name: str) -> int | None:
+        """Position of a gu1 field in the row's cells, or None when the file lacks it."""
+        return self.plan.index.get(name)
+
+    def label(self, position: int) -> str:
+        """The header of a position (or what supplies a constant column)."""
+        return self.plan.labels[position]
+
+    def note(self, text: str) -> None:
+        """A fact about the run (never a finding)."""
+        self.report.note(text)
+
+    def key_of(self, row: int | None, cells: list[str] | None) -> str | None:
+        """The row's identity as the server reports it."""
+        if row is None:
+            return None
+        if self.kind == "user-events":
+            return f"row_{row}"
+        if cells is not None and self.key_position is not None:
+            value = cells[self.key_position].strip()
+            if self.kind == "entities":
+                value = value.translate(_TAX_ID_STRIP).upper()  # the server's normalized taxId
+            return value or None
+        return None
+
+    def emit(self, rule: str, row: int | None = None, line: int | None = None,
+             column: str | None = None, value: str | None = None, cells: list[str] | None = None,
+             severity: str | None = None, **fields: Any) -> None:
+        """Record a finding of `rule` unless it is deselected or the file's cap is reached."""
+        if rule not in self.enabled:
+            return
+        if row is not None:
+            self.row_findings += 1
+            if self.row_findings > self.run.max_findings:
+                self.result.partial = True
+                return
+        spec = self.catalog.rules[rule]
+        severity = self.run.severity.get(rule) or severity or spec.severity
+        text = format_message(spec.message, column=column, value=value, kind=self.kind, **fields)
+        self.result.findings.append(Finding(
+            path=self.path, code=spec.code, rule=rule, severity=severity, message=text,
+            row=row, line=line, column=column, value=value, key=self.key_of(row, cells)))
+
+
+def format_message(template: str, **fields: Any) -> str:
+    """Fill a catalog template; a missing field shows as its name rather than failing."""
+
+    class _Default(dict):  # type: ignore[type-arg]
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    return template.format_map(_Default(fields))
+
+
+def enabled_rules(catalog: Catalog, run: RunOptions, kind: str | None) -> frozenset[str]:
+    """Rules that apply to a kind after --select / --ignore and severity 'off'."""
+    names = {r.name for r in catalog.rules.values() if kind is None or kind in r.kinds}
+    if run.select is not None:
+        names &= run.select
+    names -= run.ignore
+    names -= {n for n, s in run.severity.items() if s == "off"}
+    return frozenset(names)
+
+
+def lint(jobs: list[tuple[str, FileOptions]], run: RunOptions, catalog: Catalog | None = None,
+         report: Report | None = None) -> Report:
+    """Lint files in the order given; duplicate keys are shared by all files of one kind."""
+    catalog = catalog or load_catalog()
+    report = report or Report()
+    state = RunState()
+    for path, options in jobs:
+        report.files.append(lint_file(path, options, run, state, report, catalog))
+    if run.request:
+        check_request(report, run, catalog)
+    return report
+
+
+def lint_file(path: str, options: FileOptions, run: RunOptions, state: RunState, report: Report,
+              catalog: Catalog) -> FileResult:
+    """One streaming pass over one file."""
+    fmt = file_format(path)
+    result = FileResult(path=path, kind=options.kind, format=fmt)
+    bare = FileContext(path, options.kind or "transactions", Table(path, fmt, [], iter(())),
+                       ColumnPlan(width=0), options, run, state, result, report, catalog)
+    bare.enabled = enabled_rules(catalog, run, None)
+    if fmt not in READABLE:
+        bare.emit("unsupported-file-format", format=fmt, kind=options.kind or "gu1")
+        return result
+    try:
+        table = open_table(path, options.sheet)
+    except ReadError as exc:
+        bare.emit("unreadable-file", line=exc.line, reason=exc.reason)
+        return result
+    result.encoding = table.encoding
+    kind = resolve_kind(path, options, table, report)
+    result.kind = kind
+    _lint_table(table, kind, options, run, state, result, report, catalog)
+    result.findings.sort(key=lambda f: f.row or 0)
+    return result
+
+
+def resolve_kind(path: str, options: FileOptions, table: Table, report: Report) -> str:
+    """--kind or config, else the mapping's target, else the header; else a usage error."""
+    if options.kind:
+        return options.kind
+    target = options.mapping.target if options.mapping else None
+    if target in TARGET_KIND:
+        return TARGET_KIND[target]
+    inferred = infer_kind(table.header)
+    if inferred is None:
+        raise UsageError(f"{path}: cannot tell the import kind from the header; pass --kind")
+    report.note(f"{path}: kind {inferred} inferred from the header")
+    return inferred
+
+
+def _lint_table(table: Table, kind: str, options: FileOptions, run: RunOptions, state: RunState,
+                result: FileResult, report: Report, catalog: Catalog) -> None:
+    required = ("suggestedName",) if kind == "entities" and options.mode == "manual" else ()
+    plan = resolve_columns(kind, table.header, options.mapping, required)
+    ctx = FileContext(table.path, kind, table, plan, options, run, state, result, report, catalog)
+    _file_level(ctx, table, plan)
+    checks = [c for c in (cls(ctx) for cls in REGISTRY if kind in cls.kinds)
+              if set(c.rules) & ctx.enabled and c.start()]
+    row_hooks = [c.row for c in checks if type(c).row is not Check.row]
+    rows = _stream_rows(ctx, table, plan, row_hooks)
+    result.rows = rows
+    for check in checks:
+        check.finish(rows)
+
+
+def _file_level(ctx: FileContext, table: Table, plan: ColumnPlan) -> None:
+    if table.encoding and table.encoding not in ("utf-8", "utf-8-sig"):
+        ctx.emit("encoding-not-utf8", encoding=table.encoding)
+    if ctx.kind == "user-events" and ctx.options.mapping is None:
+        ctx.emit("mapping-required")
+    mapping = ctx.options.mapping
+    if mapping is not None and mapping.inline and table.format != "csv":
+        ctx.emit("mapping-not-csv", format=table.format)
+    if ctx.kind != "transactions" and table.format != "csv":
+        ctx.note(f"{table.path}: the {ctx.kind} multipart import takes CSV; convert the "
+                 f"{table.format} file before uploading it there")
+    for rule, fields in plan.problems:
+        ctx.emit(rule, **fields)
+
+
+def _stream_rows(ctx: FileContext, table: Table, plan: ColumnPlan, hooks: list[Any]) -> int:
+    width, extra, fill = plan.width, plan.extra, plan.fill_empty
+    ragged = table.format == "csv"
+    count = 0
+    try:
+        for row, line, cells in table.rows:
+            count += 1
+            if len(cells) != width:
+                if ragged:
+                    ctx.emit("row-cell-count-mismatch", row=row, line=line, cells=cells,
+                             count=len(cells), expected=width)
+                cells = (cells + [""] * (width - len(cells)))[:width]
+            if extra:
+                cells.extend(extra)
+            for position, default in fill:
+                if not cells[position].strip():
+                    cells[position] = default
+            for hook in hooks:
+                hook(row, line, cells)
+    except ReadError as exc:
+        ctx.emit("unreadable-file", line=exc.line, reason=exc.reason)
+    return count
+
+
+def check_request(report: Report, run: RunOptions, catalog: Catalog) -> None:
+    """Files-per-request and body-size limits over the files of one call (--request, upload)."""
+    limits = {"transactions": limit_setting("max-transaction-files"),
+              "entities": limit_setting("max-entity-files"),
+              "user-events": limit_setting("max-user-event-files")}
+    for kind, limit in limits.items():
+        files = [r for r in report.files if r.kind == kind]
+        enabled = enabled_rules(catalog, run, kind)
+        if len(files) > limit and "too-many-files-in-request" in enabled:
+            _request_finding(files[limit], catalog, run, "too-many-files-in-request",
+                             count=len(files), kind=kind, limit=limit)
+    tx = [r for r in report.files if r.kind == "transactions"]
+    total = sum(_size(r.path) for r in tx)
+    cap = limit_setting("max-multi-upload-mb")
+    if tx and total > cap * 1_000_000 and "request-body-too-large" in enabled_rules(
+            catalog, run, "transactions"):
+        _request_finding(tx[0], catalog, run, "request-body-too-large", size_mb=total // 1_000_000,
+                         limit_mb=cap, what="the multi-file upload")
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _request_finding(result: FileResult, catalog: Catalog, run: RunOptions, rule: str,
+                     **fields: Any) -> None:
+    spec = catalog.rules[rule]
+    result.findings.insert(0, Finding(
+        path=result.path, code=spec.code, rule=rule,
+        severity=run.severity.get(rule) or spec.severity,
+        message=format_message(spec.message, **fields)))
+
+
+__all__ = ["lint", "lint_file", "RunState", "FileContext", "kind_spec"]

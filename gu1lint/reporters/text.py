@@ -1,0 +1,45 @@
+"""Plain text: `path:line:column: CODE [rule] message`, grouped per file, then a summary."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from gu1lint.catalog import Catalog
+from gu1lint.report import Finding, Report
+
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), 0x7F) if c not in (0x09,)}
+
+
+def safe(text: str) -> str:
+    """Control characters never reach the terminal raw."""
+    return text.translate(_CONTROL)
+
+
+def location(f: Finding) -> str:
+    """`path:line:column` with the parts a finding has."""
+    parts = [f.path]
+    if f.line is not None:
+        parts.append(str(f.line))
+        if f.column:
+            parts.append(f.column)
+    return ":".join(safe(p) for p in parts)
+
+
+def render(report: Report, catalog: Catalog, stream: TextIO) -> None:
+    """Write findings grouped per file, the notes, then one summary line."""
+    for result in report.files:
+        if not result.findings:
+            continue
+        for f in result.findings:
+            tag = "" if f.severity == "error" else f" ({f.severity})"
+            stream.write(f"{location(f)}: {f.code} [{f.rule}] {safe(f.message)}{tag}\n")
+        if result.partial:
+            stream.write(f"{safe(result.path)}: more findings not shown (--max-findings)\n")
+        stream.write("\n")
+    for note in report.notes:
+        stream.write(f"note: {safe(note)}\n")
+    s = report.summary()
+    verdict = "no problems found" if not s["errors"] and not s["warnings"] else (
+        f"{s['errors']} error{'s' * (s['errors'] != 1)}, "
+        f"{s['warnings']} warning{'s' * (s['warnings'] != 1)}")
+    stream.write(f"{s['files']} file{'s' * (s['files'] != 1)}, {s['rows']} rows: {verdict}\n")
