@@ -33,6 +33,7 @@ class Rule:
     kinds: tuple[str, ...]
     message: str
     help: str
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def load_catalog() -> Catalog:
             kinds=tuple(d["kinds"]),
             message=d["message"],
             help=d["help"],
+            summary=d.get("summary", ""),
         )
         for name, d in load_toml("rules.toml").items()
     }

@@ -39,7 +39,7 @@ def explain_entry(name: str) -> int:
     if isinstance(entry, Rule):
         code = catalog.codes[entry.code]
         click.echo(f"{entry.name} ({entry.code}, {entry.severity}; {', '.join(entry.kinds)})\n")
-        _para("What it flags", entry.message.replace("{", "<").replace("}", ">") + ".")
+        _para("What it flags", entry.summary or entry.message.replace("{", "<").replace("}", ">"))
         _para(f"Why gu1 rejects it ({code.name}, {code.origin} code, {code.layer} level)",
               f"{code.summary} {code.help}")
         _para("How to fix it", entry.help)
