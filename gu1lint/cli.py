@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 
@@ -64,7 +65,8 @@ def check(**flags: object) -> int:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              help="markdown: the rule table of the README.")
 def rules(fmt: str) -> int:
     """List every code and rule of the catalog."""
     from gu1lint.commands.catalog_cmds import list_rules
@@ -92,6 +94,16 @@ def schema(kind: str, mapping: str | None, mapping_id: str | None) -> int:
     return print_schema(kind, mapping, mapping_id)
 
 
+def one_line(text: str) -> str:
+    """Status 2 prints exactly one line: fold the line breaks of a multi-line message."""
+    return re.sub(r"\s*\n\s*", " ", text.strip())
+
+
+def _help_hint(exc: click.ClickException) -> str:
+    ctx = getattr(exc, "ctx", None)
+    return f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; every error ends as one line on stderr and exit status 2."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -100,14 +112,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = cli.main(args=args, prog_name="gu1lint", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.format_message())  # a bare `gu1lint`: the help on stdout, one line on stderr
+        click.echo("gu1lint: error: no command given (see 'gu1lint --help')", err=True)
+        return 2
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"gu1lint: error: {one_line(exc.format_message())}{_help_hint(exc)}", err=True)
         return 2
     except click.exceptions.Abort:
         click.echo("gu1lint: aborted", err=True)
         return 2
     except Gu1lintError as exc:
-        click.echo(f"gu1lint: error: {exc}", err=True)
+        click.echo(f"gu1lint: error: {one_line(str(exc))}", err=True)
         return 2
     except KeyboardInterrupt:
         click.echo("gu1lint: interrupted", err=True)

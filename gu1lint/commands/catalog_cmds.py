@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from gu1lint.catalog import Code, Rule, load_catalog
+from gu1lint.catalog import Catalog, Code, Rule, load_catalog
 from gu1lint.fields import schema_descriptor
 
 
@@ -23,6 +23,9 @@ def list_rules(fmt: str) -> int:
         }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
+    if fmt == "markdown":
+        click.echo(rules_markdown(catalog), nl=False)
+        return 0
     click.echo("Codes")
     for c in catalog.codes.values():
         click.echo(f"  {c.name:<30} {c.origin:<9} {c.layer:<7} {c.summary}")
@@ -30,6 +33,15 @@ def list_rules(fmt: str) -> int:
     for r in catalog.rules.values():
         click.echo(f"  {r.name:<36} {r.code:<30} {r.severity:<7} {', '.join(r.kinds)}")
     return 0
+
+
+def rules_markdown(catalog: Catalog) -> str:
+    """The README's rule table: one row per rule, in catalog order."""
+    lines = ["| rule | code | severity | kinds | summary |", "|---|---|---|---|---|"]
+    for r in catalog.rules.values():
+        cells = [f"`{r.name}`", f"`{r.code}`", r.severity, ", ".join(r.kinds), r.summary]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def explain_entry(name: str) -> int:

@@ -48,20 +48,33 @@ def _excluded(path: Path, patterns: list[str]) -> bool:
 def run_options(flags: dict[str, Any], config: Config, catalog: Catalog) -> RunOptions:
     """The run-wide settings: flags first, then the config."""
     s = config.settings
-    select = flags["select"] and comma(flags["select"]) or s.select
-    ignore = flags["ignore"] and comma(flags["ignore"]) or s.ignore or []
+    # config names are checked even when a flag wins, so a typo in the file never hides
+    config_select = _config_rules(catalog, s.select, config) if s.select else None
+    config_ignore = _config_rules(catalog, s.ignore, config)
+    wanted, unwanted = comma(flags["select"]), comma(flags["ignore"])
+    # a selector naming only server codes selects no rule (not every rule)
+    select = catalog.rules_for(wanted) if wanted else config_select
+    ignore = catalog.rules_for(unwanted) if unwanted else config_ignore
     severity = {}
     for name, level in (s.severity or {}).items():
-        for rule in catalog.rules_for([name]):
+        for rule in _config_rules(catalog, [name], config):
             severity[rule] = level
     return RunOptions(
-        select=frozenset(catalog.rules_for(select)) if select else None,
-        ignore=frozenset(catalog.rules_for(ignore)),
+        select=frozenset(select) if select is not None else None,
+        ignore=frozenset(ignore),
         severity=severity,
         max_findings=flags["max_findings"] or s.max_findings or 1000,
         request=bool(flags["request"] if flags["request"] is not None else s.request),
         jobs=flags["jobs"] or s.jobs or 1,
     )
+
+
+def _config_rules(catalog: Catalog, names: list[str] | None, config: Config) -> set[str]:
+    """Rules a config list selects; an unknown name is an error naming the config file."""
+    try:
+        return catalog.rules_for(names or [])
+    except UsageError as exc:
+        raise ConfigError(f"{config.source}: {exc}") from exc
 
 
 def comma(values: tuple[str, ...]) -> list[str]:
