@@ -6,13 +6,12 @@ from typing import TextIO
 
 from gu1lint.catalog import Catalog
 from gu1lint.report import Finding, Report
-
-_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), 0x7F) if c not in (0x09,)}
+from gu1lint.reporters.escape import escape_control
 
 
 def safe(text: str) -> str:
     """Control characters never reach the terminal raw."""
-    return text.translate(_CONTROL)
+    return escape_control(text)
 
 
 def location(f: Finding) -> str:
