@@ -25,8 +25,13 @@ _BOMS = (
 )
 
 
+#: the non-ASCII characters of Spanish, Portuguese and other Western text in Windows-1252
+_WESTERN = frozenset("áéíóúàèìòùâêîôûäëïöüÿãõñçÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÄËÏÖÜÃÕÑÇß"
+                     "¿¡ºª°€£¢¥§©®±×÷µ·´¨«»¹²³¼½¾“”‘’„–—…•\xa0")
+
+
 def detect_encoding(path: str | Path) -> str:
-    """BOM first, then strict UTF-8 over the whole file (streamed), then chardet on a prefix."""
+    """BOM, then strict UTF-8 (whole file, streamed), then Windows-1252, then chardet (prefix)."""
     with open(path, "rb") as fh:
         head = fh.read(SAMPLE_BYTES)
         for bom, name in _BOMS:
@@ -34,13 +39,26 @@ def detect_encoding(path: str | Path) -> str:
                 return name
         if _is_utf8(fh, head):
             return "utf-8"
+    if _reads_as_western(head):
+        # gu1's files come from Latin America: a sample that reads as Spanish or Portuguese
+        # under Windows-1252 is a Windows export; chardet, on a few accents, often names a
+        # Central European code page instead and would turn Peña into Peńa
+        return "cp1252"
     import chardet
 
-    guess = chardet.detect(head).get("encoding") or "cp1252"
+    guess = chardet.detect(head, prefer_superset=True).get("encoding") or "cp1252"
     name = codecs.lookup(guess).name
     # a sample that looks ASCII or UTF-8 while the whole file is not: the usual culprit is
     # a Windows export with accents further down
     return "cp1252" if name in ("ascii", "utf-8") else name
+
+
+def _reads_as_western(head: bytes) -> bool:
+    try:
+        text = head.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return all(ch in _WESTERN for ch in text if ord(ch) > 127)
 
 
 def _is_utf8(fh: io.BufferedReader, head: bytes) -> bool:

@@ -17,6 +17,17 @@ _DECODER = json.JSONDecoder()
 _WS = " \t\n\r"
 
 
+def json_type(value: Any) -> str:
+    """A JSON value's type in JSON's words, with its article: `a string`, `an array`, `null`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "a string", list: "an array", dict: "an object"}.get(type(value), "a value")
+
+
 def read_json(path: str | Path) -> Table:
     """Parse the file, locate the items and keep each item's 1-based position and start line."""
     try:
@@ -53,7 +64,7 @@ def _json_lines(text: str) -> list[tuple[int, dict[str, Any]]]:
         except RecursionError as exc:
             raise ReadError("JSON nested too deeply", line=number) from exc
         if not isinstance(value, dict):
-            raise ReadError(f"JSON Lines item is a {type(value).__name__}, not an object", line=number)
+            raise ReadError(f"JSON Lines item is {json_type(value)}, not an object", line=number)
         items.append((number, value))
     return items
 
@@ -70,7 +81,7 @@ def _document_items(text: str) -> list[tuple[int, dict[str, Any]]]:
             items, end = _object_items(text, start)
         else:
             value, end = _DECODER.raw_decode(text, start)
-            raise ReadError(f"the top-level JSON value is a {type(value).__name__}, not an array "
+            raise ReadError(f"the top-level JSON value is {json_type(value)}, not an array "
                             "of objects", line=1)
     except json.JSONDecodeError as exc:
         raise ReadError(f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from exc
@@ -99,7 +110,7 @@ def _array_items(text: str, i: int) -> tuple[list[tuple[int, dict[str, Any]]], i
         seen = i
         value, i = _DECODER.raw_decode(text, i)
         if not isinstance(value, dict):
-            raise ReadError(f"item {len(items) + 1} is a {type(value).__name__}, not an object",
+            raise ReadError(f"item {len(items) + 1} is {json_type(value)}, not an object",
                             line=line, row=len(items) + 1)
         items.append((line, value))
         i = _skip_ws(text, i)
