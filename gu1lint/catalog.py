@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from gu1lint import i18n
 from gu1lint.errors import UsageError
 from gu1lint.resources import load_toml
 
@@ -67,9 +68,13 @@ class Catalog:
         raise UsageError(f"unknown code or rule {name!r} (see 'gu1lint rules')")
 
 
+def load_catalog(lang: str | None = None) -> Catalog:
+    """The catalog in a language (default: the environment's locale), read once per process."""
+    return _load_catalog(lang or i18n.default_language())
+
+
 @cache
-def load_catalog() -> Catalog:
-    """Read the catalog once per process."""
+def _load_catalog(lang: str) -> Catalog:
     codes = {
         name: Code(name=name, layer=d["layer"], origin=d["origin"], summary=d["summary"], help=d["help"])
         for name, d in load_toml("codes.toml").items()
@@ -86,4 +91,6 @@ def load_catalog() -> Catalog:
         )
         for name, d in load_toml("rules.toml").items()
     }
-    return Catalog(codes=codes, rules=rules)
+    texts = i18n.translations(lang)
+    return Catalog(codes=i18n.translate(codes, texts["codes"], i18n.CODE_TEXTS),
+                   rules=i18n.translate(rules, texts["rules"], i18n.RULE_TEXTS))

@@ -11,6 +11,7 @@ import click
 from gu1lint import __version__
 from gu1lint.catalog import KINDS
 from gu1lint.errors import Gu1lintError
+from gu1lint.i18n import LANGUAGES
 from gu1lint.options import FORMATS, MODES, PLANS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -47,7 +48,8 @@ def comma_list(values: Sequence[str]) -> list[str]:
 @click.option("--entities", multiple=True, type=click.Path(), help="Entity files of known references.")
 @click.option("--select", multiple=True, help="Only these codes or rules (comma list).")
 @click.option("--ignore", multiple=True, help="Skip these codes or rules (comma list).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default text).")
+@click.option("--format", "fmt", type=click.Choice((*FORMATS, "auto")),
+              help="Output format (default auto: github in GitHub Actions, else text).")
 @click.option("--output", type=click.Path(), help="Write the report to this file.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), help="Severity that fails (default error).")
 @click.option("--max-findings", type=click.IntRange(min=1), help="Findings per file (default 1000).")
@@ -57,6 +59,10 @@ def comma_list(values: Sequence[str]) -> list[str]:
 @click.option("--request", is_flag=True, default=None, help="The files form one upload request.")
 @click.option("--sheet", help="Excel sheet to read (default the first).")
 @click.option("--exclude", multiple=True, help="Glob of paths to skip when walking folders.")
+@click.option("--baseline", type=click.Path(), help="Report only findings not in this baseline.")
+@click.option("--write-baseline", type=click.Path(), help="Write the findings to a baseline file.")
+@click.option("--lang", type=click.Choice(LANGUAGES),
+              help="Language of messages and help (default from LC_ALL, LC_MESSAGES, LANG).")
 def check(**flags: object) -> int:
     """Lint import files (or folders, recursively)."""
     from gu1lint.commands.check import run_check

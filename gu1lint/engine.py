@@ -112,13 +112,20 @@ def enabled_rules(catalog: Catalog, run: RunOptions, kind: str | None) -> frozen
 
 
 def lint(jobs: list[tuple[str, FileOptions]], run: RunOptions, catalog: Catalog | None = None,
-         report: Report | None = None) -> Report:
+         report: Report | None = None, progress: Any = None) -> Report:
     """Lint files in the order given; duplicate keys are shared by all files of one kind."""
     catalog = catalog or load_catalog()
     report = report or Report()
     state = RunState()
-    for path, options in jobs:
-        report.files.append(lint_file(path, options, run, state, report, catalog))
+    if run.jobs > 1 and len(jobs) > 1:
+        from gu1lint.parallel import lint_parallel  # same output as below, files in processes
+
+        report.files.extend(lint_parallel(jobs, run, state, report, catalog, progress))
+    else:
+        for path, options in jobs:
+            report.files.append(lint_file(path, options, run, state, report, catalog))
+            if progress:
+                progress.advance()
     if run.request:
         check_request(report, run, catalog)
     return report

@@ -163,18 +163,25 @@ def _env_int(name: str) -> int | None:
 
 def run_check(flags: dict[str, Any]) -> int:
     """The whole `check` command; returns the exit status."""
+    from gu1lint.baseline import use_baseline
     from gu1lint.engine import lint
+    from gu1lint.parallel import Progress
 
-    catalog = load_catalog()
+    catalog = load_catalog(flags.get("lang"))
     config = load_config(flags["config_path"])
     run = run_options(flags, config, catalog)
     exclude = list(flags["exclude"]) or config.settings.exclude or []
     paths = collect_paths(flags["paths"], exclude)
     builder = OptionsBuilder(flags, config)
     jobs = [(p, builder.for_file(p)) for p in paths]
-    report = lint(jobs, run, catalog)
+    progress = Progress(len(jobs))
+    try:
+        report = lint(jobs, run, catalog, progress=progress)
+    finally:
+        progress.close()
+    use_baseline(report, flags.get("baseline"), flags.get("write_baseline"))
     statistics = flags["statistics"] if flags["statistics"] is not None else config.settings.statistics
-    fmt = flags["fmt"] or config.settings.format or "text"
+    fmt = flags["fmt"] or config.settings.format or "auto"
     write_report(report, catalog, fmt, flags["output"] or config.settings.output, bool(statistics))
     fail_on = flags["fail_on"] or config.settings.fail_on or "error"
     return exit_status(report, fail_on)
@@ -192,13 +199,22 @@ def statistics_rows(report: Report) -> list[tuple[int, str, str, str]]:
     return sorted(((n, c, r, s) for (c, r, s), n in counts.items()), key=lambda t: (-t[0], t[2]))
 
 
+def auto_format(output: str | None) -> tuple[str, bool]:
+    """`--format auto`: github in GitHub Actions; text, coloured on a terminal unless NO_COLOR."""
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return "github", False
+    color = (not output and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    return "text", bool(color)
+
+
 def write_report(report: Report, catalog: Catalog, fmt: str, output: str | None,
                  statistics: bool) -> None:
     """Render with the named reporter to --output or stdout."""
     from gu1lint.reporters import get_reporter
 
+    color = False
     if fmt == "auto":
-        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        fmt, color = auto_format(output)
     render = get_reporter(fmt)
     if output:
         try:
@@ -206,6 +222,8 @@ def write_report(report: Report, catalog: Catalog, fmt: str, output: str | None,
                 render(report, catalog, fh)
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
+    elif color:
+        render(report, catalog, sys.stdout, color=True)  # type: ignore[call-arg]
     else:
         render(report, catalog, sys.stdout)
     if statistics:

@@ -15,6 +15,10 @@ Renderer = Callable[[Report, Catalog, TextIO], None]
 REPORTERS = {
     "text": "text",
     "json": "json_report",
+    "sarif": "sarif",
+    "github": "github",
+    "junit": "junit",
+    "failures-csv": "failures_csv",
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+import click
+
 from gu1lint.catalog import Catalog
 from gu1lint.report import Finding, Report
 from gu1lint.reporters.escape import escape_control
@@ -24,14 +26,21 @@ def location(f: Finding) -> str:
     return ":".join(safe(p) for p in parts)
 
 
-def render(report: Report, catalog: Catalog, stream: TextIO) -> None:
-    """Write findings grouped per file, the notes, then one summary line."""
+def _plain(text: str, **_: object) -> str:
+    return text
+
+
+def render(report: Report, catalog: Catalog, stream: TextIO, color: bool = False) -> None:
+    """Write findings grouped per file, the notes, then one summary line (coloured on request)."""
+    paint = click.style if color else _plain
     for result in report.files:
         if not result.findings:
             continue
         for f in result.findings:
             tag = "" if f.severity == "error" else f" ({f.severity})"
-            stream.write(f"{location(f)}: {f.code} [{f.rule}] {safe(f.message)}{tag}\n")
+            code = paint(f.code, fg="red" if f.severity == "error" else "yellow", bold=True)
+            where = paint(location(f), bold=True)
+            stream.write(f"{where}: {code} [{f.rule}] {safe(f.message)}{tag}\n")
         if result.partial:
             stream.write(f"{safe(result.path)}: more findings not shown (--max-findings)\n")
         stream.write("\n")
@@ -41,4 +50,6 @@ def render(report: Report, catalog: Catalog, stream: TextIO) -> None:
     verdict = "no problems found" if not s["errors"] and not s["warnings"] else (
         f"{s['errors']} error{'s' * (s['errors'] != 1)}, "
         f"{s['warnings']} warning{'s' * (s['warnings'] != 1)}")
-    stream.write(f"{s['files']} file{'s' * (s['files'] != 1)}, {s['rows']} rows: {verdict}\n")
+    line = f"{s['files']} file{'s' * (s['files'] != 1)}, {s['rows']} rows: {verdict}"
+    stream.write(paint(line, fg="red" if s["errors"] else "yellow" if s["warnings"] else "green",
+                       bold=True) + "\n")

@@ -1,0 +1,155 @@
+"""`-j N`: lint files in worker processes with exactly the output of a sequential run.
+
+Files are independent except for the key indexes of RunState (duplicate externalIds and taxIds
+across the files of a call), whose answers depend on the files linted before. Each worker lints
+one file with empty indexes and returns its result, its notes, the keys it inserted (first
+occurrences) and any key it only looked up. The parent takes the results in file order: when
+none of a file's keys was already in the indexes of the files before it, the worker's result is
+the sequential one and its keys are merged; otherwise the parent lints that file again with the
+merged indexes, exactly as a sequential run does. Cross-file duplicates are rare, so the second
+pass is the exception. Workers are started with 'spawn': only picklable data crosses.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from gu1lint.catalog import Catalog
+from gu1lint.engine import RunState, lint_file
+from gu1lint.options import FileOptions, RunOptions
+from gu1lint.report import FileResult, Report
+
+_catalog: Catalog | None = None
+#: known-entity sets depend only on the paths, so one worker keeps them across its files
+_references: dict[tuple[str, ...], Any] = {}
+
+
+class RecordingIndex(dict):  # type: ignore[type-arg]
+    """A key index that remembers the keys a check asked about without inserting them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.looked_up: set[Any] = set()
+
+    def __contains__(self, key: object) -> bool:
+        self.looked_up.add(key)
+        return super().__contains__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        """dict.get, remembering the key."""
+        self.looked_up.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: Any) -> Any:
+        self.looked_up.add(key)
+        return super().__getitem__(key)
+
+
+class RecordingState(RunState):
+    """A RunState whose key indexes record lookups (one file, in a worker)."""
+
+    def index(self, name: str) -> dict[str, Any]:
+        """A recording index per name."""
+        if name not in self.keys:
+            self.keys[name] = RecordingIndex()
+        return self.keys[name]
+
+
+@dataclass
+class WorkerResult:
+    """One file linted alone, and what it would need from (and give to) the files before it."""
+
+    result: FileResult
+    notes: list[str]
+    keys: dict[str, dict[Any, Any]] = field(default_factory=dict)
+    looked_up: dict[str, set[Any]] = field(default_factory=dict)
+
+
+def _start_worker(catalog: Catalog) -> None:
+    global _catalog
+    _catalog = catalog
+
+
+def lint_alone(path: str, options: FileOptions, run: RunOptions) -> WorkerResult:
+    """Lint one file with empty key indexes (runs in a worker process)."""
+    assert _catalog is not None, "worker started without a catalog"
+    state = RecordingState(references=_references)
+    report = Report()
+    result = lint_file(path, options, run, state, report, _catalog)
+    keys = {name: dict(index) for name, index in state.keys.items()}
+    looked_up = {name: index.looked_up - index.keys() for name, index in state.keys.items()
+                 if isinstance(index, RecordingIndex) and index.looked_up - index.keys()}
+    return WorkerResult(result, list(report.notes), keys, looked_up)
+
+
+def depends_on_earlier(state: RunState, done: WorkerResult) -> bool:
+    """True when a key of the file was already seen in an earlier file."""
+    for name, keys in (*done.keys.items(), *done.looked_up.items()):
+        seen = state.keys.get(name)
+        if seen and not seen.keys().isdisjoint(keys):
+            return True
+    return False
+
+
+def merge(state: RunState, report: Report, done: WorkerResult) -> None:
+    """Add a file's first occurrences and notes as a sequential run would have."""
+    for name, keys in done.keys.items():
+        state.index(name).update(keys)
+    for note in done.notes:
+        report.note(note)
+
+
+def lint_parallel(jobs: list[tuple[str, FileOptions]], run: RunOptions, state: RunState,
+                  report: Report, catalog: Catalog, progress: Progress | None = None,
+                  ) -> list[FileResult]:
+    """Every file's result, in the order given, identical to linting them one after another."""
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(min(run.jobs, len(jobs)), mp_context=context,
+                               initializer=_start_worker, initargs=(catalog,))
+    results: list[FileResult] = []
+    try:
+        futures = [pool.submit(lint_alone, path, options, run) for path, options in jobs]
+        for (path, options), future in zip(jobs, futures, strict=True):
+            done = future.result()
+            if depends_on_earlier(state, done):
+                results.append(lint_file(path, options, run, state, report, catalog))
+            else:
+                merge(state, report, done)
+                results.append(done.result)
+            if progress:
+                progress.advance()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return results
+
+
+class Progress:
+    """`gu1lint: 3/40 files` on stderr, only on a terminal, for more than one file, after 2 s."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, delay: float = 2.0,
+                 enabled: bool | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.total, self.delay, self.done, self.shown = total, delay, 0, False
+        isatty = getattr(self.stream, "isatty", lambda: False)
+        self.enabled = total > 1 and (isatty() if enabled is None else enabled)
+        self.started = time.monotonic()
+
+    def advance(self) -> None:
+        """One more file is done."""
+        self.done += 1
+        if not self.enabled or (not self.shown and time.monotonic() - self.started < self.delay):
+            return
+        self.shown = True
+        self.stream.write(f"\r\x1b[Kgu1lint: {self.done}/{self.total} files")
+        self.stream.flush()
+
+    def close(self) -> None:
+        """Erase the counter so that the report starts on a clean line."""
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
