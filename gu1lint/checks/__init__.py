@@ -7,7 +7,7 @@ from gu1lint.checks.duplicates import EntityDuplicates, TransactionDuplicates
 from gu1lint.checks.entities import EntityModeRules
 from gu1lint.checks.limits import RowLimit
 from gu1lint.checks.references import EntityReferences, EventEntities
-from gu1lint.checks.taxid import TaxIdRules
+from gu1lint.checks.taxid import PartyTaxIds, TaxIdRules
 from gu1lint.checks.values import FieldValues, SpreadsheetDamage
 
 #: every check, in the order its findings should appear for one row
@@ -15,6 +15,7 @@ REGISTRY: tuple[type[Check], ...] = (
     FieldValues,
     EntityModeRules,
     TaxIdRules,
+    PartyTaxIds,
     SpreadsheetDamage,
     EntityDuplicates,
     TransactionDuplicates,

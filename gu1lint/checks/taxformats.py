@@ -1,0 +1,146 @@
+"""Tax-id formats per country and type (rules/tax-ids.toml) and their check digits (stdnum)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from stdnum.ar import cuit
+from stdnum.br import cnpj, cpf
+from stdnum.cl import rut
+
+from gu1lint.resources import load_toml
+
+_STRIP = str.maketrans("", "", ".-/ ")
+#: a problem: the rule that reports it and the fields of its message
+Problem = tuple[str, dict[str, str]]
+
+
+def normalize_tax_id(value: str) -> str:
+    """Strip . - / and spaces and upper-case, as the server does before checking the length."""
+    return value.translate(_STRIP).upper()
+
+
+def _cuit_ok(n: str) -> bool:
+    return cuit.calc_check_digit(n[:-1]) == n[-1]
+
+
+def _rut_ok(n: str) -> bool:
+    return rut.calc_check_digit(n[:-1]) == n[-1]
+
+
+#: check-digit algorithms by the name the table uses; each takes the full-length id
+CHECKS: dict[str, Callable[[str], bool]] = {
+    "cuit": _cuit_ok, "cpf": cpf.is_valid, "cnpj": cnpj.is_valid, "rut": _rut_ok,
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document an entity's tax id may be, from rules/tax-ids.toml."""
+
+    name: str
+    pattern: re.Pattern[str]
+    shape: str
+    check: str | None = None
+    full_length: int | None = None
+    structure: str | None = None
+    prefixes: tuple[str, ...] = ()
+
+
+@cache
+def documents() -> dict[tuple[str, str], tuple[Document, ...]]:
+    """The documents of each (country, type) that the formats page lists."""
+    table: dict[tuple[str, str], tuple[Document, ...]] = {}
+    for country, types in load_toml("tax-ids.toml").items():
+        if country.isupper() and len(country) == 2:
+            for kind, docs in types.items():
+                table[(country, kind)] = tuple(_document(d) for d in docs)
+    return table
+
+
+def _document(d: dict[str, Any]) -> Document:
+    return Document(name=d["document"], pattern=re.compile(d["pattern"]), shape=d["shape"],
+                    check=d.get("check"), full_length=d.get("full-length"),
+                    structure=d.get("structure"), prefixes=tuple(d.get("prefixes", ())))
+
+
+def check_tax_id(country: str, kind: str, number: str) -> Problem | None:
+    """None when a normalized tax id is good for its country and type, else the problem."""
+    docs = documents().get((country, kind))
+    if not docs or not number:
+        return None
+    for doc in docs:
+        if doc.pattern.fullmatch(number):
+            return _check_document(doc, kind, number)
+    got = f"{len(number)} digits" if number.isdigit() else f"{len(number)} characters"
+    return "tax-id-invalid", {"expected": " or ".join(d.shape for d in docs), "got": got}
+
+
+def _check_document(doc: Document, kind: str, number: str) -> Problem | None:
+    if doc.structure == "rfc":
+        return rfc_structure_problem(number)
+    if doc.check is None:
+        return None
+    full = number.zfill(doc.full_length) if doc.full_length else number
+    if not CHECKS[doc.check](full):
+        return "tax-id-check-digit-invalid", {"document": doc.name}
+    if full != number:
+        # the server accepts the short form; a spreadsheet that read the id as a number drops zeros
+        return "tax-id-leading-zeros-lost", {"document": doc.name, "length": str(len(number)),
+                                             "full_length": str(doc.full_length), "padded": full}
+    if doc.prefixes and number[:2] not in doc.prefixes:
+        return "cuit-prefix-type-mismatch", {"document": doc.name, "prefix": number[:2],
+                                             "expected": ", ".join(doc.prefixes)}
+    return None
+
+
+def rfc_structure_problem(number: str) -> Problem | None:
+    """An RFC is name letters (4 person, 3 company), a real date YYMMDD and a 3-char homoclave."""
+    words = load_toml("tax-ids.toml")["rfc"]
+    letters = len(number) - 9
+    parts = (("name", number[:letters]), ("date", number[letters:letters + 6]),
+             ("homoclave", number[letters + 6:]))
+    for part, value in parts:
+        if not _RFC_PART_OK[part](value):
+            return "rfc-structure-invalid", {"part": words[part], "part_value": value,
+                                             "expected": words[f"{part}-expected"]}
+    return None
+
+
+def _real_date(yymmdd: str) -> bool:
+    """A real calendar date; 2000+YY is a leap year exactly when 1900+YY is, except 00 (stdnum)."""
+    if not yymmdd.isdigit():
+        return False
+    try:
+        dt.date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:]))
+    except ValueError:
+        return False
+    return True
+
+
+_RFC_PART_OK: dict[str, Callable[[str], bool]] = {
+    "name": re.compile(r"[A-ZÑ&]+").fullmatch,  # type: ignore[dict-item]
+    "date": _real_date,
+    "homoclave": re.compile(r"[0-9A-Z]{3}").fullmatch,  # type: ignore[dict-item]
+}
+
+#: party tax ids (transactions, user events) have no type: only unambiguous documents
+_PARTY = {
+    "AR": ((re.compile(r"\d{11}"), "CUIT/CUIL", "cuit"),),
+    "BR": ((re.compile(r"\d{11}"), "CPF", "cpf"),
+           (re.compile(r"\d{14}|[0-9A-Z]{12}\d{2}"), "CNPJ", "cnpj")),
+    "CL": ((re.compile(r"\d{7,9}[0-9K]"), "RUT", "rut"),),
+}
+
+
+def party_check_digit_problem(country: str, number: str) -> str | None:
+    """The document whose check digit is wrong, for a party tax id of a known country."""
+    for pattern, name, check in _PARTY.get(country, ()):
+        if pattern.fullmatch(number):
+            return None if CHECKS[check](number) else name
+    return None
