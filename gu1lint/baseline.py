@@ -18,6 +18,7 @@ from gu1lint.errors import UsageError
 from gu1lint.report import Finding, Report
 
 VERSION = 1
+SORT_ORDER = ("path", "code", "rule", "key", "column", "value", "count")
 Entry = tuple[tuple[str, Any], ...]
 
 
@@ -44,7 +45,7 @@ def entries_of(report: Report) -> Counter[Entry]:
 def dump(entries: Counter[Entry]) -> str:
     """The baseline file: sorted entries, so that the file is stable under version control."""
     rows = [{**dict(e), "count": n} for e, n in entries.items()]
-    rows.sort(key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False))
+    rows.sort(key=lambda r: tuple(str(r.get(k) or "") for k in SORT_ORDER))
     doc = {"tool": "gu1lint", "version": VERSION, "entries": rows}
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
