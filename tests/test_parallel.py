@@ -1,0 +1,139 @@
+"""`-j N` gives the output of `-j 1`, cross-file duplicates included; `--exclude`; progress."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from gu1lint.cli import main
+from gu1lint.parallel import Progress
+
+TX = "externalId,type,amount,currency\n"
+ENT = "tax_id,type,suggested_name,country_code,external_id\n"
+FILES = {
+    "a/tx1.csv": TX + "t1,PAYMENT,1,USD\nt2,PAYMENT,x,USD\nt1,PAYMENT,1,USD\n",
+    "a/tx2.csv": TX + "t3,PAYMENT,1,USD\nt2,PAYMENT,1,USD\nt2,PAYMENT,1,USD\nt9,PAYMENT,1,USD\n",
+    "b/tx3.csv": TX + "t4,PAYMENT,1,USD\n",
+    "b/tx4.csv": TX + "t9,PAYMENT,1,USD\nt1,REFUND,1,EUR\nt5,PAYMENT,=1,USD\n",
+    "c/ent1.csv": ENT + "20123456786,person,Ana,AR,e1\n27000000006,person,Bea,AR,e2\n",
+    "c/ent2.csv": ENT + "20123456786,company,Ana SA,AR,e3\n27000000006,person,Bea,AR,e1\n",
+    "c/ent3.csv": ENT + "30500010912,company,Acme,AR,e4\n",
+    "d/broken.csv": TX + 't6,PAYMENT,"1,USD\n',
+}
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for name, content in FILES.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    return tmp_path
+
+
+def output(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    status = main(["check", *args])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_jobs_output_is_identical_to_one_job(tree: Path, capsys: pytest.CaptureFixture[str],
+                                             fmt: str) -> None:
+    one = output(capsys, "a", "b", "c", "d", "--format", fmt, "-j", "1")
+    two = output(capsys, "a", "b", "c", "d", "--format", fmt, "-j", "2")
+    assert two == one
+    text = one[1]
+    assert "'t1' already appears at a/tx1.csv row 2" in text, "a cross-file duplicate"
+    # the second t2 of tx2.csv repeats a key of tx1.csv, not only the row above it
+    assert text.count("'t2' already appears at a/tx1.csv row 3") == 2
+    assert "'t9' already appears at a/tx2.csv row 5" in text and "c/ent1.csv row 2" in text
+    assert one[0] == 1
+
+
+def test_jobs_identical_with_a_cap_and_skip_duplicates(tree: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    args = ("a", "b", "--format", "json", "--max-findings", "1", "--skip-duplicates")
+    assert output(capsys, *args, "-j", "3") == output(capsys, *args, "-j", "1")
+
+
+def test_jobs_keep_the_first_usage_error(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Path("b/unknown.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    one = output(capsys, "a", "b", "-j", "1")
+    assert one[0] == 2 and "b/unknown.csv" in one[1]
+    assert output(capsys, "a", "b", "-j", "2") == one
+
+
+def test_exclude_skips_walked_files(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def paths(*args: str) -> list[str]:
+        main(["check", ".", "--format", "json", *args])
+        import json
+
+        return [f["path"] for f in json.loads(capsys.readouterr().out)["files"]]
+
+    everything = paths()
+    assert everything == sorted(everything) and len(everything) == len(FILES)
+    assert paths("--exclude", "c/*") == [p for p in everything if not p.startswith("c/")]
+    assert paths("--exclude", "tx*.csv") == [p for p in everything if "/tx" not in p]
+    assert paths("--exclude", "a/**", "--exclude", "broken.csv") == [
+        p for p in everything if not p.startswith("a/") and "broken" not in p]
+
+
+def test_exclude_does_not_drop_files_named_explicitly(tree: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", "b/tx3.csv", "--exclude", "*.csv", "--format", "json"])
+    assert '"path": "b/tx3.csv"' in capsys.readouterr().out
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_only_on_a_terminal_for_several_files() -> None:
+    quiet = io.StringIO()
+    progress = Progress(5, quiet, delay=0)
+    progress.advance()
+    progress.close()
+    assert quiet.getvalue() == ""
+    single = Terminal()
+    progress = Progress(1, single, delay=0)
+    progress.advance()
+    assert single.getvalue() == ""
+    terminal = Terminal()
+    progress = Progress(3, terminal, delay=0)
+    progress.advance()
+    progress.advance()
+    progress.close()
+    assert terminal.getvalue() == ("\r\x1b[Kgu1lint: 1/3 files\r\x1b[Kgu1lint: 2/3 files"
+                                   "\r\x1b[K")
+
+
+def test_progress_waits_before_showing() -> None:
+    terminal = Terminal()
+    progress = Progress(3, terminal, delay=3600)
+    progress.advance()
+    progress.close()
+    assert terminal.getvalue() == ""
+
+
+def test_a_lookup_without_insert_counts_as_a_dependency() -> None:
+    from gu1lint.engine import RunState
+    from gu1lint.parallel import RecordingState, WorkerResult, depends_on_earlier
+    from gu1lint.report import FileResult
+
+    worker = RecordingState()
+    index = worker.index("transactions.externalId")
+    assert "k1" not in index
+    index.setdefault("k2", ("b.csv", 2))
+    looked_up = {"transactions.externalId": index.looked_up - index.keys()}
+    done = WorkerResult(FileResult("b.csv", "transactions", "csv"), [],
+                        {"transactions.externalId": dict(index)}, looked_up)
+    earlier = RunState()
+    earlier.index("transactions.externalId")["k0"] = ("a.csv", 2)
+    assert not depends_on_earlier(earlier, done)
+    earlier.index("transactions.externalId")["k1"] = ("a.csv", 3)
+    assert depends_on_earlier(earlier, done)
