@@ -1,0 +1,91 @@
+"""Timing and peak memory of child processes, and facts about the machine."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+PACKAGES = ("gu1lint", "click", "pydantic", "python-stdnum", "pycountry", "chardet", "openpyxl",
+            "python-calamine", "frictionless")
+
+
+@dataclass
+class Sample:
+    """Wall seconds and peak RSS (MB) of each run of one program."""
+
+    seconds: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+    status: int = 0
+
+    @property
+    def median(self) -> float:
+        """Median wall time in seconds."""
+        return statistics.median(self.seconds)
+
+    @property
+    def peak_mb(self) -> float:
+        """Largest peak RSS over the runs."""
+        return max(self.rss_mb)
+
+
+def run_once(argv: list[str], stdout: Path | None = None) -> tuple[float, float, int]:
+    """Run a program to completion: (wall seconds, its own peak RSS in MB, exit status)."""
+    out = open(stdout, "wb") if stdout else subprocess.DEVNULL
+    try:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+    finally:
+        if stdout:
+            out.close()  # type: ignore[union-attr]
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is in KiB on Linux
+
+
+def alternate(programs: dict[str, list[str]], runs: int) -> dict[str, Sample]:
+    """Run each program in turn, `runs` rounds, so that drifts in machine load hit all alike."""
+    samples = {name: Sample() for name in programs}
+    for _ in range(runs):
+        for name, argv in programs.items():
+            seconds, rss, status = run_once(argv)
+            sample = samples[name]
+            sample.seconds.append(seconds)
+            sample.rss_mb.append(rss)
+            sample.status = status
+    return samples
+
+
+def cpu_model() -> str:
+    """The CPU model name from /proc/cpuinfo (or the platform's answer)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def versions() -> dict[str, str]:
+    """Installed versions of the packages that matter to the numbers."""
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def machine() -> str:
+    """One line about the machine the numbers come from."""
+    return (f"{cpu_model()}, {os.cpu_count()} logical CPUs, {platform.system()} "
+            f"{platform.release()}, {sys.implementation.name} {platform.python_version()}")

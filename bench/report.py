@@ -1,0 +1,123 @@
+"""RESULTS.md: the issue's targets with the measured figures, then the details."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from measure import Sample
+
+NOT_IMPORTED = ("frictionless", "openpyxl", "python_calamine", "httpx", "starlette")
+
+
+@dataclass
+class Results:
+    """Everything one run of the benchmark measured."""
+
+    quick: bool
+    runs: int
+    big: str
+    when: str
+    machine: str
+    versions: dict[str, str]
+    files: dict[str, tuple[str, int, dict[str, Sample]]] = field(default_factory=dict)
+    small: Sample | None = None
+    small_modules: list[str] = field(default_factory=list)
+    import_times: list[tuple[str, float]] = field(default_factory=list)
+    excel: dict[str, Sample] = field(default_factory=dict)
+    parallel: dict[str, Sample] = field(default_factory=dict)
+    parallel_same: bool = False
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def targets(r: Results) -> list[str]:
+    """The issue's table with the measured figure and whether it is met."""
+    _, _, ent = r.files["entities-100k.csv"]
+    g, c, f = (ent[n].median for n in ("gu1lint check", "csv loop", "frictionless validate"))
+    kind_big = {k: r.files[f"{k}-{r.big}.csv"] for k in ("entities", "transactions")}
+    growth = []
+    for kind, (_, rows, samples) in kind_big.items():
+        small_rows, small = r.files[f"{kind}-100k.csv"][1], r.files[f"{kind}-100k.csv"][2]
+        ratio = samples["gu1lint check"].median / small["gu1lint check"].median
+        scale = ratio / (rows / small_rows)
+        growth.append((kind, scale, samples["gu1lint check"].peak_mb))
+    lines = ["| measure | target | measured | |", "|---|---|---|---|",
+             f"| `gu1lint check` / csv loop, 100,000 entity rows | <= 3x (stretch 2x) | "
+             f"{g / c:.2f}x ({g:.3f} s / {c:.3f} s) | {_met(g / c <= 3)} |",
+             f"| `frictionless validate` / `gu1lint check`, same file | >= 6x | "
+             f"{f / g:.1f}x ({f:.2f} s / {g:.3f} s) | {_met(f / g >= 6)} |"]
+    for kind, scale, mb in growth:
+        lines.append(f"| {r.big} {kind} rows: time per row relative to 100k | linear (<= 1.1) | "
+                     f"{scale:.2f} | {_met(scale <= 1.1)} |")
+        lines.append(f"| {r.big} {kind} rows: peak RSS | <= 200 MB | {mb:.0f} MB | "
+                     f"{_met(mb <= 200)} |")
+    assert r.small is not None
+    heavy = [m for m in r.small_modules if m in NOT_IMPORTED]
+    lines.append(f"| 10-row CSV, wall time | <= 0.25 s | {r.small.median:.3f} s | "
+                 f"{_met(r.small.median <= 0.25)} |")
+    lines.append(f"| 10-row CSV, heavy modules imported | none of {', '.join(NOT_IMPORTED)} | "
+                 f"{', '.join(heavy) or 'none'} | {_met(not heavy)} |")
+    o, k = r.excel["openpyxl read-only"].median, r.excel["python-calamine"].median
+    faster = "python-calamine" if k < o else "openpyxl"
+    lines.append(f"| 100,000-row .xlsx: openpyxl read-only vs python-calamine | use the faster | "
+                 f"openpyxl {o:.2f} s, calamine {k:.2f} s: {faster} is "
+                 f"{max(o, k) / min(o, k):.1f}x faster | see below |")
+    one, two = r.parallel["-j 1"].median, r.parallel["-j 2"].median
+    lines.append(f"| five 100,000-row files, `-j 2` vs `-j 1` | >= 1.6x, same output | "
+                 f"{one / two:.2f}x ({one:.2f} s / {two:.2f} s), output "
+                 f"{'identical' if r.parallel_same else '**differs**'} | "
+                 f"{_met(one / two >= 1.6 and r.parallel_same)} |")
+    return lines
+
+
+def file_table(r: Results) -> list[str]:
+    """Median, ratio to the csv loop and peak RSS of every program on every CSV file."""
+    lines = ["| file | rows | program | median s | x csv loop | peak RSS MB | exit |",
+             "|---|---:|---|---:|---:|---:|---:|"]
+    for name, (_, rows, samples) in r.files.items():
+        base = samples["csv loop"].median
+        for program, s in samples.items():
+            lines.append(f"| {name} | {rows:,} | {program} | {s.median:.3f} | "
+                         f"{s.median / base:.2f} | {s.peak_mb:.0f} | {s.status} |")
+    return lines
+
+
+def simple_table(samples: dict[str, Sample]) -> list[str]:
+    """Median and peak RSS of a few programs."""
+    lines = ["| program | median s | runs | peak RSS MB |", "|---|---:|---:|---:|"]
+    for program, s in samples.items():
+        lines.append(f"| {program} | {s.median:.3f} | {len(s.seconds)} | {s.peak_mb:.0f} |")
+    return lines
+
+
+def write_results(r: Results, path: Path) -> None:
+    """Write RESULTS.md."""
+    assert r.small is not None
+    out = ["# Benchmark results", "",
+           f"Written by `python bench/run.py{' --quick' if r.quick else ''}` on {r.when}, "
+           f"{r.runs} rounds per comparison (programs alternate within each round; medians).", "",
+           f"Machine: {r.machine}.", "",
+           "Versions: " + ", ".join(f"{k} {v}" for k, v in r.versions.items()) + ".", "",
+           "## Targets (issue 4)", "", *targets(r), "",
+           "## Every program on every CSV file", "",
+           "Wall time of the whole process (interpreter start, imports, reading, all rules, "
+           "the JSON report written to a file); peak RSS of that process.", "",
+           *file_table(r), "",
+           "## The 10-row CSV (the pre-commit case)", "",
+           f"Median {r.small.median:.3f} s over {len(r.small.seconds)} runs, peak RSS "
+           f"{r.small.peak_mb:.0f} MB. Heavy modules imported: "
+           f"{', '.join(r.small_modules) or 'none'}.", "",
+           "Slowest top-level imports (`python -X importtime`, cumulative ms):", "",
+           "| module | ms |", "|---|---:|",
+           *[f"| {m} | {ms:.1f} |" for m, ms in r.import_times], "",
+           "## The 100,000-row workbook", "",
+           "Each reader turns every cell into text with `gu1lint.readers.cells.cell_to_text`; "
+           "`gu1lint check` uses the reader gu1lint picks.", "",
+           *simple_table(r.excel), "",
+           "## Five 100,000-row transaction files", "", *simple_table(r.parallel), "",
+           f"Reports of `-j 1` and `-j 2` byte-identical: {'yes' if r.parallel_same else 'no'}.",
+           ""]
+    path.write_text("\n".join(out), encoding="utf-8")
