@@ -9,9 +9,11 @@ from gu1lint.checks.limits import RowLimit
 from gu1lint.checks.references import EntityReferences, EventEntities
 from gu1lint.checks.taxid import PartyTaxIds, TaxIdRules
 from gu1lint.checks.values import FieldValues, SpreadsheetDamage
+from gu1lint.checks.workbook import UncachedFormulas
 
 #: every check, in the order its findings should appear for one row
 REGISTRY: tuple[type[Check], ...] = (
+    UncachedFormulas,
     FieldValues,
     EntityModeRules,
     TaxIdRules,

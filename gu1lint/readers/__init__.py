@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,9 @@ RowTuple = tuple[int, int, list[str]]
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
            ".xls": "xls", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 LINTED_SUFFIXES = (".csv", ".xlsx", ".xls", ".json", ".jsonl")
+#: a gu1 import has a few dozen columns; a wider header is refused, because every row is padded
+#: to the header's width and a sparse workbook or JSON file could otherwise multiply the work
+MAX_COLUMNS = 1024
 
 
 @dataclass
@@ -26,18 +31,30 @@ class Table:
     rows: Iterator[RowTuple]
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: (position, formula) of the current row's formulas that hold no cached value (xlsx only)
+    uncached: list[tuple[int, str]] = field(default_factory=list)
 
 
 def file_format(path: str | Path) -> str:
-    """The format name from a file's suffix (`csv`, `xlsx`, `xls`, `json`, `jsonl`), or the suffix."""
+    """The format name from a file's suffix (`csv`, `xlsx`, `xls`, `json`, `jsonl`...)."""
     suffix = Path(path).suffix.lower()
     return FORMATS.get(suffix, suffix.lstrip(".") or "unknown")
+
+
+def check_width(header: list[str], line: int | None) -> None:
+    """Raise ReadError for a header wider than MAX_COLUMNS."""
+    if len(header) > MAX_COLUMNS:
+        raise ReadError(f"the header has {len(header):,} columns; gu1lint reads at most "
+                        f"{MAX_COLUMNS:,}", line=line)
 
 
 def open_table(path: str | Path, sheet: str | None = None) -> Table:
     """Open a file for reading by its suffix; raises ReadError when it cannot be read."""
     fmt = file_format(path)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            # a folder, a FIFO or a device named like an import file: opening it could block
+            raise ReadError("not a regular file")
         if fmt == "csv":
             from gu1lint.readers.csv_reader import read_csv
 
