@@ -35,6 +35,8 @@ class Rule:
     message: str
     help: str
     summary: str = ""
+    #: False for an opt-in rule: reported only when --select names it or the config gives it a severity
+    enabled: bool = True
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ def _load_catalog(lang: str) -> Catalog:
             message=d["message"],
             help=d["help"],
             summary=d.get("summary", ""),
+            enabled=d.get("enabled", True),
         )
         for name, d in load_toml("rules.toml").items()
     }

@@ -104,6 +104,8 @@ def format_message(template: str, **fields: Any) -> str:
 def enabled_rules(catalog: Catalog, run: RunOptions, kind: str | None) -> frozenset[str]:
     """Rules that apply to a kind after --select / --ignore and severity 'off'."""
     names = {r.name for r in catalog.rules.values() if kind is None or kind in r.kinds}
+    names -= {r.name for r in catalog.rules.values()  # opt-in rules
+              if not r.enabled and r.name not in (run.select or ()) and r.name not in run.severity}
     if run.select is not None:
         names &= run.select
     names -= run.ignore
