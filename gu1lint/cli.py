@@ -100,6 +100,99 @@ def schema(kind: str, mapping: str | None, mapping_id: str | None) -> int:
     return print_schema(kind, mapping, mapping_id)
 
 
+API_URL_HELP = "API base URL (else GU1_API_URL, else https://api.gu1.ai); the key is GU1_API_KEY."
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--kind", type=click.Choice(KINDS), help="Import kind (else config, mapping target, header).")
+@click.option("--mapping", type=click.Path(), help="Saved mapping file (its id is sent as mappingId).")
+@click.option("--mapping-id", help="Pick one mapping from a mappings list file.")
+@click.option("--column-mapping", help="Inline columnMapping JSON (transactions, CSV only).")
+@click.option("--mode", type=click.Choice(MODES), help="Entity import mode (default manual).")
+@click.option("--country", help="Batch-level ISO2 country for entities.")
+@click.option("--plan", type=click.Choice(PLANS), help="Row limits of this plan.")
+@click.option("--limits", type=click.Path(), help="JSON of GET /individual-organization/batch-upload-enabled.")
+@click.option("--batch-error-handling",
+              type=click.Choice(["rollback_all", "continue_collect_errors", "stop_keep_success"]),
+              help="Transactions (default here: continue_collect_errors, so row failures are kept).")
+@click.option("--validate-existing-entity/--no-validate-existing-entity", default=None)
+@click.option("--skip-duplicates", is_flag=True, default=None, help="Transactions: skipDuplicates=true.")
+@click.option("--entities", multiple=True, type=click.Path(), help="Entity files of known references.")
+@click.option("--api-url", help=API_URL_HELP)
+@click.option("--force", is_flag=True, help="Upload even when linting finds errors.")
+@click.option("--poll-interval", type=click.FloatRange(min=0.05), default=2.0, show_default=True,
+              help="Seconds between job status polls.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=600.0, show_default=True,
+              help="Seconds to wait for each job.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default text).")
+@click.option("--output", type=click.Path(), help="Write the report to this file.")
+@click.option("--config", "config_path", type=click.Path(), help="Explicit config file.")
+def upload(**flags: object) -> int:
+    """Lint, upload what passes, wait for the job, reconcile the server's failures."""
+    from gu1lint.commands.upload import run_upload
+
+    return run_upload(flags)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("job_id")
+@click.option("--kind", type=click.Choice(KINDS), required=True)
+@click.option("--csv", "use_csv", is_flag=True, help="Read the failures CSV instead of the JSON.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default text).")
+@click.option("--output", type=click.Path(), help="Write the report to this file.")
+@click.option("--api-url", help=API_URL_HELP)
+def failures(job_id: str, kind: str, use_csv: bool, fmt: str | None, output: str | None,
+             api_url: str | None) -> int:
+    """Fetch a job's failures and render them like findings."""
+    from gu1lint.commands.upload import run_failures
+
+    return run_failures(job_id, kind, use_csv, fmt, output, api_url)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--output", type=click.Path(), help="Save to this file (for check --limits).")
+@click.option("--api-url", help=API_URL_HELP)
+def limits(output: str | None, api_url: str | None) -> int:
+    """Save the organization's batch-upload limits."""
+    from gu1lint.commands.upload import run_fetch
+
+    return run_fetch("limits", output, api_url)
+
+
+@cli.group(context_settings=CONTEXT)
+def mappings() -> None:
+    """The organization's saved mappings."""
+
+
+@mappings.command("pull", context_settings=CONTEXT)
+@click.option("--output", type=click.Path(), help="Save to this file (for check --mapping).")
+@click.option("--api-url", help=API_URL_HELP)
+def mappings_pull(output: str | None, api_url: str | None) -> int:
+    """Save every saved mapping of the organization."""
+    from gu1lint.commands.upload import run_fetch
+
+    return run_fetch("mappings", output, api_url)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--token", "tokens", multiple=True, required=True,
+              help="TOKEN, TOKEN@ORG, or TOKEN@ORG=scope,... (no scopes: 403); repeatable.")
+@click.option("--plan", type=click.Choice(PLANS), default="growth", show_default=True)
+@click.option("--fail-first", type=click.IntRange(min=0), default=0,
+              help="Answer the first N requests with 503 (retry tests).")
+@click.option("--step-delay", type=click.FloatRange(min=0), default=0.5, show_default=True,
+              help="Seconds a job stays queued, then running.")
+def emulator(host: str, port: int, tokens: tuple[str, ...], plan: str, fail_first: int,
+             step_delay: float) -> int:
+    """Serve the local emulator of the gu1 batch-import API."""
+    from gu1lint.commands.emulator import run_emulator
+
+    return run_emulator(host, port, tokens, plan, fail_first, step_delay)
+
+
 def one_line(text: str) -> str:
     """Status 2 prints exactly one line: fold the line breaks of a multi-line message."""
     return re.sub(r"\s*\n\s*", " ", text.strip())

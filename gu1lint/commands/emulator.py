@@ -1,0 +1,41 @@
+"""`gu1lint emulator`: serve the local emulator of the batch-import API."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from gu1lint.errors import UsageError
+
+
+def run_emulator(host: str, port: int, tokens: tuple[str, ...], plan: str, fail_first: int,
+                 step_delay: float) -> int:
+    """Serve until interrupted; tokens and plan as given on the command line."""
+    try:
+        from gu1lint.emulator.serve import parse_tokens, serve
+        from gu1lint.emulator.state import EmulatorState
+    except ImportError as exc:
+        raise UsageError("the emulator needs its extra: pip install 'gu1lint[emulator]' "
+                         f"({exc.name} is missing)") from exc
+    from gu1lint.upload.client import is_loopback
+
+    caps = {"entities": _env_int("BULK_AUTOMATIC_ENTITY_MAX_ITEMS"),
+            "user-events": _env_int("USER_EVENT_BATCH_IMPORT_MAX_ROWS")}
+    state = EmulatorState(parse_tokens(list(tokens)), plan=plan, step_delay=step_delay,
+                          fail_first=fail_first, caps=caps)
+    orgs = sorted({org for org, _ in state.tokens.values()})
+    if not is_loopback(host):
+        print(f"gu1lint: warning: serving plain http on {host}, beyond this machine",
+              file=sys.stderr)
+    print(f"gu1lint emulator: http://{host}:{port} ({len(state.tokens)} tokens, organizations "
+          f"{', '.join(orgs)}; plan {plan}). Try: GU1_API_URL=http://{host}:{port} "
+          "gu1lint upload FILE", file=sys.stderr)
+    serve(state, host, port)
+    return 0
+
+
+def _env_int(name: str) -> int | None:
+    raw = os.environ.get(name, "").strip()
+    if raw and not raw.isdigit():
+        raise UsageError(f"environment variable {name}={raw!r} is not a row count")
+    return int(raw) if raw else None

@@ -1,0 +1,1 @@
+"""Upload to the gu1 batch-import API, poll the job, fetch its failures and reconcile them."""
