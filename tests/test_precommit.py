@@ -7,6 +7,7 @@ them. Both runs share one PRE_COMMIT_HOME, so the environment is built once.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -127,3 +128,37 @@ def test_pre_commit_try_repo(hook_repo: Path, tmp_path: Path) -> None:
     assert "bad.csv:3:externalId: CONSTRAINT_VIOLATION [transaction-external-id-duplicate]" in (
         bad.stdout)
     assert "bad.csv:3:type: VALIDATION_ERROR [enum-value-invalid]" in bad.stdout
+
+
+def test_action_steps_run_check_with_annotations_and_sarif(tmp_path: Path) -> None:
+    action = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
+    assert set(action["inputs"]) == {"paths", "args", "sarif-file", "python-version"}
+    steps = action["runs"]["steps"]
+    assert action["runs"]["using"] == "composite"
+    assert any('"$ACTION_PATH"' in s.get("run", "") and s["env"]["ACTION_PATH"] ==
+               "${{ github.action_path }}" for s in steps), "installs the action's own checkout"
+    sarif_step = next(s for s in steps if s.get("id") == "sarif")
+    check_step = steps[-1]
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    (tmp_path / "my data").mkdir()
+    (tmp_path / "my data" / "tx.csv").write_text(BAD, encoding="utf-8")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "GU1LINT_PATHS": "'my data/tx.csv'", "GU1LINT_ARGS": '--select "enum-value-invalid"',
+           "GU1LINT_SARIF": "out.sarif", "GITHUB_OUTPUT": str(tmp_path / "outputs")}
+    env.pop("GITHUB_ACTIONS", None)
+
+    def step(script: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    sarif = step(sarif_step["run"])
+    assert sarif.returncode == 0, sarif.stderr
+    assert (tmp_path / "outputs").read_text("utf-8") == "file=out.sarif\n"
+    log = json.loads((tmp_path / "out.sarif").read_text("utf-8"))
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["enum-value-invalid"]
+    check = step(check_step["run"])
+    assert check.returncode == 1
+    assert check.stdout.startswith("::error file=my data/tx.csv,line=3,title=VALIDATION_ERROR")
+    env["GU1LINT_ARGS"] = "--plan no-such-plan"
+    assert step(sarif_step["run"]).returncode != 0, "a usage error fails the SARIF step"
