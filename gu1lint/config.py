@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -100,7 +101,11 @@ def _set_fields(model: BaseModel, base: type[BaseModel]) -> dict[str, Any]:
 
 def _relative(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        resolved = path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop: the reader reports it as unreadable
+        resolved = Path(os.path.abspath(path))
+    try:
+        return resolved.relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
