@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import run_json, triples
+
 from gu1lint.catalog import load_catalog
 
 CASES_DIR = Path(__file__).parent / "rules"
@@ -109,7 +109,8 @@ def test_rule_case(case: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str
     status, report = run_json(capsys, *paths, *args)
     found = triples(report)
     if len(files) > 1:
-        found = [f"{Path(f['path']).name}:{t}" for f, t in zip(report["findings"], found)]
+        names = [Path(f["path"]).name for f in report["findings"]]
+        found = [f"{n}:{t}" for n, t in zip(names, found, strict=True)]
     assert found == case["expect"]
     if "status" in case:
         assert status == case["status"]
