@@ -44,8 +44,8 @@ def file_format(path: str | Path) -> str:
 def check_width(header: list[str], line: int | None) -> None:
     """Raise ReadError for a header wider than MAX_COLUMNS."""
     if len(header) > MAX_COLUMNS:
-        raise ReadError(f"the header has {len(header):,} columns; gu1lint reads at most "
-                        f"{MAX_COLUMNS:,}", line=line)
+        raise ReadError(f"the header is wider than {MAX_COLUMNS:,} columns, the most gu1lint "
+                        "reads", line=line)
 
 
 def open_table(path: str | Path, sheet: str | None = None) -> Table:

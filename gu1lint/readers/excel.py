@@ -152,9 +152,10 @@ def _sheet_rows(book: Any, ws: Any) -> Iterator[SheetRow]:
 
 
 def _cells(cells: list[dict[str, Any]]) -> tuple[list[str], list[tuple[int, str]]]:
-    """Text of a row's stored cells up to the last one with a value (MAX_COLUMNS + 1 at most)."""
-    values = {c["column"] - 1: c["value"] for c in cells
-              if c["value"] is not None and 0 < c["column"] <= MAX_COLUMNS + 1}
+    """Text of a row's stored cells up to the last one with a value; a cell further right than
+    MAX_COLUMNS counts as one just past it, so that a header reaching it is refused."""
+    values = {min(c["column"], MAX_COLUMNS + 1) - 1: c["value"] for c in cells
+              if c["value"] is not None and c["column"] > 0}
     width = max(values, default=-1) + 1
     text = [""] * width
     uncached = []
