@@ -37,6 +37,7 @@ class Rule:
     summary: str = ""
     #: False for an opt-in rule: reported only when --select names it or the config gives it a severity
     enabled: bool = True
+    fix: str | None = None  # "safe" (gu1lint fix) or "unsafe" (gu1lint fix --unsafe-fixes)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def _load_catalog(lang: str) -> Catalog:
             help=d["help"],
             summary=d.get("summary", ""),
             enabled=d.get("enabled", True),
+            fix=d.get("fix"),
         )
         for name, d in load_toml("rules.toml").items()
     }

@@ -193,6 +193,47 @@ def emulator(host: str, port: int, tokens: tuple[str, ...], plan: str, fail_firs
     return run_emulator(host, port, tokens, plan, fail_first, step_delay)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--kind", type=click.Choice(KINDS), help="Import kind (else config, mapping target, header).")
+@click.option("--mapping", type=click.Path(), help="Saved mapping file as the API returns it.")
+@click.option("--mapping-id", help="Pick one mapping from a mappings list file.")
+@click.option("--column-mapping", help="Inline columnMapping JSON (CSV only).")
+@click.option("--mode", type=click.Choice(MODES), help="Entity import mode (default manual).")
+@click.option("--country", help="Batch-level ISO2 country for entities.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also fix amounts, dates and CPF/CNPJ zeros.")
+@click.option("--date-order", type=click.Choice(["dmy", "mdy"]),
+              help="How to read nn/nn/yyyy dates (unsafe fix); else only unambiguous ones.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of the changed rows; write nothing.")
+@click.option("--in-place", is_flag=True, help="Replace each file (atomically) instead of NAME.fixed.EXT.")
+@click.option("--output-dir", type=click.Path(file_okay=False), help="Write the fixed files here.")
+@click.option("--sheet", help="Excel sheet to fix (default the first).")
+@click.option("--config", "config_path", type=click.Path(), help="Explicit config file.")
+def fix(**flags: object) -> int:
+    """Repair values whose meaning cannot change; more with --unsafe-fixes."""
+    from gu1lint.commands.fix import run_fix
+
+    return run_fix(flags)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("path", type=click.Path())
+@click.option("--kind", type=click.Choice(KINDS), help="Import kind (else config, mapping target, header).")
+@click.option("--plan", type=click.Choice(PLANS), help="Row limits of this plan.")
+@click.option("--limits", type=click.Path(), help="JSON of GET /individual-organization/batch-upload-enabled.")
+@click.option("--mapping", type=click.Path(), help="Saved mapping file as the API returns it.")
+@click.option("--mapping-id", help="Pick one mapping from a mappings list file.")
+@click.option("--column-mapping", help="Inline columnMapping JSON (CSV only).")
+@click.option("--output-dir", type=click.Path(file_okay=False), help="Write the parts here.")
+@click.option("--sheet", help="Excel sheet to split (default the first).")
+@click.option("--config", "config_path", type=click.Path(), help="Explicit config file.")
+def split(**flags: object) -> int:
+    """Split a file over its row limit into parts that each fit."""
+    from gu1lint.commands.split import run_split
+
+    return run_split(flags)
+
+
 def one_line(text: str) -> str:
     """Status 2 prints exactly one line: fold the line breaks of a multi-line message."""
     return re.sub(r"\s*\n\s*", " ", text.strip())

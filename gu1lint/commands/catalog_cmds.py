@@ -31,7 +31,8 @@ def list_rules(fmt: str) -> int:
         click.echo(f"  {c.name:<30} {c.origin:<9} {c.layer:<7} {c.summary}")
     click.echo("\nRules")
     for r in catalog.rules.values():
-        click.echo(f"  {r.name:<36} {r.code:<30} {r.severity:<7} {', '.join(r.kinds)}")
+        fix = f"  [{r.fix} fix]" if r.fix else ""
+        click.echo(f"  {r.name:<36} {r.code:<30} {r.severity:<7} {', '.join(r.kinds)}{fix}")
     return 0
 
 
@@ -42,6 +43,14 @@ def rules_markdown(catalog: Catalog) -> str:
         cells = [f"`{r.name}`", f"`{r.code}`", r.severity, ", ".join(r.kinds), r.summary]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+FIX_TEXT = {
+    "safe": "safe: gu1lint fix repairs it without changing what the value means.",
+    "unsafe": "unsafe: gu1lint fix --unsafe-fixes repairs it by reading a convention into the "
+              "value (which separator is the decimal one, which number is the day, that zeros "
+              "were lost); review the result with --diff first.",
+}
 
 
 def explain_entry(name: str) -> int:
@@ -55,6 +64,8 @@ def explain_entry(name: str) -> int:
         _para(f"Why gu1 rejects it ({code.name}, {code.origin} code, {code.layer} level)",
               f"{code.summary} {code.help}")
         _para("How to fix it", entry.help)
+        if entry.fix:
+            _para("Automatic fix", FIX_TEXT[entry.fix])
         return 0
     assert isinstance(entry, Code)
     click.echo(f"{entry.name} ({entry.origin} code, {entry.layer} level)\n")
