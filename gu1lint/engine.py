@@ -65,7 +65,8 @@ class FileContext:
             return None
         if self.kind == "user-events":
             return f"row_{row}"
-        if cells is not None and self.key_position is not None:
+        # a short row is reported before it is padded: its key cell may be missing
+        if cells is not None and self.key_position is not None and self.key_position < len(cells):
             value = cells[self.key_position].strip()
             if self.kind == "entities":
                 value = value.translate(_TAX_ID_STRIP).upper()  # the server's normalized taxId
@@ -150,6 +151,8 @@ def lint_file(path: str, options: FileOptions, run: RunOptions, state: RunState,
         bare.emit("unreadable-file", line=exc.line, reason=exc.reason)
         return result
     result.encoding = table.encoding
+    for text in table.notes:  # what the reader found (a delimiter, a sheet among several)
+        report.note(f"{path}: {text}")
     kind = resolve_kind(path, options, table, report)
     result.kind = kind
     _lint_table(table, kind, options, run, state, result, report, catalog)

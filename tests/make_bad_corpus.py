@@ -180,6 +180,8 @@ def small_files() -> dict[str, bytes]:
                                       b"tx-1,PAYMENT,,10,10,USD,\n",
         "rows-ragged.csv": f"{TX}\ntx-1,PAYMENT,10\ntx-2,PAYMENT,10,USD,extra\n{GOOD_ROW}\n"
                            .encode(),
+        # found by fuzzing: a short row reported before padding, its key column beyond its end
+        "rows-short-key-last.csv": b"type,amount,currency,externalId\nPAYMENT,1\n",
         "quote-unbalanced.csv": f'{TX}\n{GOOD_ROW}\ntx-2,PAYMENT,10,"USD\n'.encode(),
         "nul-byte.csv": f"{TX}\n{GOOD_ROW}\ntx-2,PAY\0MENT,10,USD\n".encode(),
         "binary.csv": random.Random(7).randbytes(4096),

@@ -33,6 +33,11 @@ EXPECTED: dict[str, list[str]] = {
         "3:3 VALIDATION_ERROR row-cell-count-mismatch",
         "4:4 CONSTRAINT_VIOLATION transaction-external-id-duplicate",
     ],
+    "rows-short-key-last.csv": [
+        "2:2 VALIDATION_ERROR row-cell-count-mismatch",
+        "2:2 VALIDATION_ERROR required-value-missing",
+        "2:2 VALIDATION_ERROR required-value-missing",
+    ],
     "quote-unbalanced.csv": [f"None:3 {UNREADABLE}"],
     "nul-byte.csv": [f"None:3 {UNREADABLE}"],
     "binary.csv": [f"None:1 {UNREADABLE}"],
