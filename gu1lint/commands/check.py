@@ -28,15 +28,18 @@ def collect_paths(paths: tuple[str, ...], exclude: list[str]) -> list[str]:
     found: list[str] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            for sub in sorted(path.rglob("*")):
-                if (sub.is_file() and sub.suffix.lower() in LINTED_SUFFIXES
-                        and not _excluded(sub, exclude)):
-                    found.append(str(sub))
-        elif path.exists() or path.is_symlink():
-            found.append(raw)
-        else:
-            raise UsageError(f"{raw}: no such file or folder")
+        try:
+            if path.is_dir():
+                for sub in sorted(path.rglob("*")):
+                    if (sub.is_file() and sub.suffix.lower() in LINTED_SUFFIXES
+                            and not _excluded(sub, exclude)):
+                        found.append(str(sub))
+            elif path.exists() or path.is_symlink():
+                found.append(raw)  # a dangling link or a loop: its reader reports it
+            else:
+                raise UsageError(f"{raw}: no such file or folder")
+        except (OSError, ValueError) as exc:  # a name too long, a NUL byte in a config glob
+            raise UsageError(f"{raw}: {getattr(exc, 'strerror', None) or exc}") from exc
     return list(dict.fromkeys(found))
 
 
@@ -221,7 +224,7 @@ def write_report(report: Report, catalog: Catalog, fmt: str, output: str | None,
     render = get_reporter(fmt)
     if output:
         try:
-            with open(output, "w", encoding="utf-8", newline="") as fh:
+            with open(output, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
                 render(report, catalog, fh)
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
