@@ -236,7 +236,10 @@ def split(**flags: object) -> int:
 
 def one_line(text: str) -> str:
     """Status 2 prints exactly one line: fold the line breaks of a multi-line message."""
-    return re.sub(r"\s*\n\s*", " ", text.strip())
+    from gu1lint.reporters.escape import escape_control
+
+    # and no control character of a file name or value reaches the terminal raw
+    return escape_control(re.sub(r"\s*\n\s*", " ", text.strip()))
 
 
 def _help_hint(exc: click.ClickException) -> str:
@@ -248,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; every error ends as one line on stderr and exit status 2."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):  # a file name that is not UTF-8 must not stop a report
+            stream.reconfigure(errors="backslashreplace")
     try:
         result = cli.main(args=args, prog_name="gu1lint", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -273,8 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the promise: never a traceback, unless --debug asks for one
         if debug:
             raise
-        click.echo(f"gu1lint: internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
-                   err=True)
+        click.echo(f"gu1lint: internal error: {type(exc).__name__}: {one_line(str(exc))} "
+                   "(rerun with --debug)", err=True)
         return 2
     return result if isinstance(result, int) else 0
 
