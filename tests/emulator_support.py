@@ -18,8 +18,11 @@ NO_SCOPE_TOKEN = "gk_test_no_scope_7a6b5c"
 
 TX_HEADER = "external_id,type,amount,currency,transacted_at\n"
 ENTITY_HEADER = "tax_id,type,suggested_name,country_code,external_id\n"
-EVENT_MAPPING = {"name": "events", "target": "user_event",
-                 "columnMapping": {"Event": "eventType", "Tax": "taxId", "When": "timestamp"}}
+EVENT_MAPPING = {
+    "name": "events",
+    "target": "user_event",
+    "columnMapping": {"Event": "eventType", "Tax": "taxId", "When": "timestamp"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +70,11 @@ def upload(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict, s
 
 def server_findings(report: dict) -> list[str]:
     """Server findings as 'row CODE rule key' strings, in report order."""
-    return [f"{f['row']} {f['code']} {f['rule']} {f['key']}" for f in report["findings"]
-            if "server" in f["rule"]]
+    return [
+        f"{f['row']} {f['code']} {f['rule']} {f['key']}"
+        for f in report["findings"]
+        if "server" in f["rule"]
+    ]
 
 
 def seed_mapping(server: EmulatorThread, mapping: dict, org: str = "default") -> dict:

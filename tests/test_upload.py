@@ -5,17 +5,30 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import emulator_support
 import pytest
-from emulator_support import (  # noqa: F401  (fixtures)
-    ENTITY_HEADER, EVENT_MAPPING, TX_HEADER, api, emulator_server, seed_mapping, server_findings,
-    upload, write,
+from emulator_support import (
+    ENTITY_HEADER,
+    EVENT_MAPPING,
+    TX_HEADER,
+    seed_mapping,
+    server_findings,
+    upload,
+    write,
 )
 
+api = emulator_support.api
+emulator_server = emulator_support.emulator_server
+
 CLEAN_TX = TX_HEADER + "T-1,PAYMENT,10.50,USD,2025-01-02T10:00:00Z\nT-2,TRANSFER,0,BRL,\n"
-CLEAN_ENTITIES = (ENTITY_HEADER + "20-12345678-6,person,Ana Perez,AR,E-1\n"
-                  "11.222.333/0001-81,company,Acme Ltda,BR,E-2\n")
-BAD_TX = (TX_HEADER + "B-1,PAYMENT,10,USD,\nB-2,PAYMENT,-5,USD,\nB-1,PAYMENT,3,USD,\n"
-          "B-3,PAYMNT,1,USD,\nB-4,PAYMENT,1,USD,31/12/2025\n")
+CLEAN_ENTITIES = (
+    ENTITY_HEADER + "20-12345678-6,person,Ana Perez,AR,E-1\n"
+    "11.222.333/0001-81,company,Acme Ltda,BR,E-2\n"
+)
+BAD_TX = (
+    TX_HEADER + "B-1,PAYMENT,10,USD,\nB-2,PAYMENT,-5,USD,\nB-1,PAYMENT,3,USD,\n"
+    "B-3,PAYMNT,1,USD,\nB-4,PAYMENT,1,USD,31/12/2025\n"
+)
 
 
 def test_clean_transactions_upload_passes(api, tmp_path: Path, capsys) -> None:
@@ -27,8 +40,9 @@ def test_clean_transactions_upload_passes(api, tmp_path: Path, capsys) -> None:
 
 
 def test_clean_entities_upload_passes(api, tmp_path: Path, capsys) -> None:
-    status, report, _ = upload(capsys, write(tmp_path / "e.csv", CLEAN_ENTITIES), "--kind",
-                               "entities")
+    status, report, _ = upload(
+        capsys, write(tmp_path / "e.csv", CLEAN_ENTITIES), "--kind", "entities"
+    )
     assert (status, server_findings(report)) == (0, [])
 
 
@@ -36,17 +50,27 @@ def test_clean_user_events_upload_with_saved_mapping_passes(api, tmp_path: Path,
     saved = seed_mapping(api, EVENT_MAPPING)
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps({"mapping": saved}), encoding="utf-8")
-    events = write(tmp_path / "ev.csv", "Event,Tax,When\nLOGIN_SUCCESS,20123456786,"
-                   "2025-01-02T10:00:00Z\nLOGOUT,20123456786,\n")
+    events = write(
+        tmp_path / "ev.csv",
+        "Event,Tax,When\nLOGIN_SUCCESS,20123456786,2025-01-02T10:00:00Z\nLOGOUT,20123456786,\n",
+    )
     status, report, _ = upload(capsys, events, "--mapping", str(mapping))
     assert (status, server_findings(report)) == (0, [])
 
 
 def test_clean_fixtures_upload(api, tmp_path: Path, capsys) -> None:
     fixtures = Path(__file__).resolve().parent.parent / "fixtures"
-    clean = sorted(p for p in fixtures.glob("**/*") if p.suffix == ".csv"
-                   and any(w in p.stem for w in ("clean", "good", "valid"))
-                   and "invalid" not in p.stem) if fixtures.is_dir() else []
+    clean = (
+        sorted(
+            p
+            for p in fixtures.glob("**/*")
+            if p.suffix == ".csv"
+            and any(w in p.stem for w in ("clean", "good", "valid"))
+            and "invalid" not in p.stem
+        )
+        if fixtures.is_dir()
+        else []
+    )
     if not clean:
         pytest.skip("no clean CSV fixtures in fixtures/ yet")
     for path in clean:
@@ -81,11 +105,14 @@ def test_forced_bad_transactions_fail_with_the_predicted_codes(api, tmp_path: Pa
 
 
 def test_forced_bad_entities_fail_and_skips_are_warnings(api, tmp_path: Path, capsys) -> None:
-    bad = (ENTITY_HEADER + "20123456786,person,Ana,AR,E-1\n20123456786,company,Ana SA,AR,E-2\n"
-           "20-12345678-6,person,Ana again,AR,E-3\n30712345671,company,,AR,E-4\n"
-           "27123456780,person,Bo,AR,E-1\n")
-    status, report, _ = upload(capsys, write(tmp_path / "e.csv", bad), "--kind", "entities",
-                               "--force")
+    bad = (
+        ENTITY_HEADER + "20123456786,person,Ana,AR,E-1\n20123456786,company,Ana SA,AR,E-2\n"
+        "20-12345678-6,person,Ana again,AR,E-3\n30712345671,company,,AR,E-4\n"
+        "27123456780,person,Bo,AR,E-1\n"
+    )
+    status, report, _ = upload(
+        capsys, write(tmp_path / "e.csv", bad), "--kind", "entities", "--force"
+    )
     assert status == 1
     assert server_findings(report) == [
         "3 TAX_ID_TYPE_MISMATCH server-failure 20123456786",
@@ -102,45 +129,59 @@ def test_a_failure_no_rule_predicted_is_a_gap(api, tmp_path: Path, capsys) -> No
     assert upload(capsys, path)[0] == 0
     status, report, _ = upload(capsys, path)  # the externalIds now exist in the organization
     assert status == 1
-    assert server_findings(report) == ["2 CONSTRAINT_VIOLATION unpredicted-server-failure T-1",
-                                       "3 CONSTRAINT_VIOLATION unpredicted-server-failure T-2"]
+    assert server_findings(report) == [
+        "2 CONSTRAINT_VIOLATION unpredicted-server-failure T-1",
+        "3 CONSTRAINT_VIOLATION unpredicted-server-failure T-2",
+    ]
 
 
 def test_too_many_items_is_a_request_failure(api, tmp_path: Path, capsys, monkeypatch) -> None:
     api.state.caps = {"entities": 2}
     monkeypatch.setenv("BULK_AUTOMATIC_ENTITY_MAX_ITEMS", "2")
     rows = "".join(f"2012345678{i},person,N{i},AR,X{i}\n" for i in range(3))
-    status, report, _ = upload(capsys, write(tmp_path / "e.csv", ENTITY_HEADER + rows),
-                               "--kind", "entities", "--force")
+    status, report, _ = upload(
+        capsys, write(tmp_path / "e.csv", ENTITY_HEADER + rows), "--kind", "entities", "--force"
+    )
     assert status == 1
     assert server_findings(report) == ["None TOO_MANY_ITEMS server-failure None"]
     assert "[import-over-item-limit]" in report["findings"][-1]["message"] or any(
-        "[import-over-item-limit]" in f["message"] for f in report["findings"])
+        "[import-over-item-limit]" in f["message"] for f in report["findings"]
+    )
 
 
 def test_transaction_plan_limit_400_without_code(api, tmp_path: Path, capsys) -> None:
     api.state.plan = "freemium"
     rows = "".join(f"P-{i},PAYMENT,1,USD,\n" for i in range(4001))
-    status, report, _ = upload(capsys, write(tmp_path / "tx.csv", TX_HEADER + rows), "--plan",
-                               "freemium", "--force")
+    status, report, _ = upload(
+        capsys, write(tmp_path / "tx.csv", TX_HEADER + rows), "--plan", "freemium", "--force"
+    )
     assert status == 1
     assert server_findings(report) == ["None PLAN_LIMIT_EXCEEDED server-failure None"]
 
 
 def test_invalid_entity_references_fail_the_whole_job(api, tmp_path: Path, capsys) -> None:
     entities = write(tmp_path / "e.csv", CLEAN_ENTITIES)
-    tx = write(tmp_path / "tx.csv", "external_id,type,amount,currency,origin_external_id\n"
-               "R-1,PAYMENT,1,USD,E-1\nR-2,PAYMENT,1,USD,E-404\n")
-    status, report, _ = upload(capsys, entities, tx, "--validate-existing-entity", "--entities",
-                               entities, "--force")
+    tx = write(
+        tmp_path / "tx.csv",
+        "external_id,type,amount,currency,origin_external_id\n"
+        "R-1,PAYMENT,1,USD,E-1\nR-2,PAYMENT,1,USD,E-404\n",
+    )
+    status, report, _ = upload(
+        capsys, entities, tx, "--validate-existing-entity", "--entities", entities, "--force"
+    )
     assert status == 1
     assert server_findings(report) == ["None INVALID_ENTITY_REFERENCES server-failure None"]
     assert any("transactions): failed" in n for n in report["notes"])
 
 
 def test_rollback_all_stores_no_row_failures(api, tmp_path: Path, capsys) -> None:
-    status, report, err = upload(capsys, write(tmp_path / "bad.csv", BAD_TX), "--force",
-                                 "--batch-error-handling", "rollback_all")
+    status, report, err = upload(
+        capsys,
+        write(tmp_path / "bad.csv", BAD_TX),
+        "--force",
+        "--batch-error-handling",
+        "rollback_all",
+    )
     assert status == 1
     assert server_findings(report) == ["None VALIDATION_ERROR server-failure None"]
     assert "continue_collect_errors" not in err
@@ -148,8 +189,13 @@ def test_rollback_all_stores_no_row_failures(api, tmp_path: Path, capsys) -> Non
 
 
 def test_stop_keep_success_stops_at_the_first_failure(api, tmp_path: Path, capsys) -> None:
-    status, report, _ = upload(capsys, write(tmp_path / "bad.csv", BAD_TX), "--force",
-                               "--batch-error-handling", "stop_keep_success")
+    status, report, _ = upload(
+        capsys,
+        write(tmp_path / "bad.csv", BAD_TX),
+        "--force",
+        "--batch-error-handling",
+        "stop_keep_success",
+    )
     assert status == 1
     assert server_findings(report) == ["3 VALIDATION_ERROR server-failure B-2"]
     assert api.state.org("default").transaction_ids == {"B-1"}
@@ -175,8 +221,11 @@ def test_a_server_that_keeps_failing_is_exit_2(api, tmp_path: Path, capsys) -> N
     api.state.fail_first = 50
     status, _, err = upload(capsys, write(tmp_path / "tx.csv", CLEAN_TX))
     assert status == 2
-    assert err.strip().splitlines()[-1].startswith("gu1lint: error: POST /transactions/batch/upload"
-                                                   ": HTTP 503")
+    assert (
+        err.strip()
+        .splitlines()[-1]
+        .startswith("gu1lint: error: POST /transactions/batch/upload: HTTP 503")
+    )
 
 
 def test_a_job_that_outlasts_the_timeout(api, tmp_path: Path, capsys) -> None:

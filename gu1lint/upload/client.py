@@ -20,6 +20,8 @@ RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 #: statuses after which the server certainly did not act on a POST, so resending is safe
 POST_RETRY_STATUSES = frozenset((429, 503))
 MAX_REDIRECTS = 5
+#: the first wait before a retry; it doubles with every attempt
+BACKOFF_SECONDS = 0.5
 STATUS_TEXT = {
     401: "not authenticated: GU1_API_KEY was refused",
     403: "forbidden: the API key lacks the batch-import permission "
@@ -96,14 +98,16 @@ class Gu1Client:
         url: str,
         token: str,
         retries: int = 4,
-        backoff: float = 0.5,
+        backoff: float | None = None,
         timeout: float = 60.0,
         transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.url = url
         self._token = token
-        self.retries, self.backoff, self.sleep = retries, backoff, sleep
+        self.retries = retries
+        self.backoff = BACKOFF_SECONDS if backoff is None else backoff
+        self.sleep = sleep or time.sleep
         self.http = httpx.Client(
             verify=True,
             follow_redirects=False,

@@ -98,19 +98,19 @@ class Reconciler:
         self.added = 0
 
     def _predictor(self, code: str, key: str | None, refs: list[RowRef]) -> Finding | None:
-        """An unused local finding with the same code and key (or file-wide for a job)."""
+        """An unused local finding with the same code and key (key None: any, for a job)."""
         rows = {(r.path, r.row) for r in refs}
         candidates = [
             f
             for f in self.local
-            if f.code == code
-            and (key is None or (f.key is not None and normalize_key(self.kind, f.key) == key))
+            if f.code == code and (key is None or normalize_key(self.kind, f.key or "") == key)
         ]
         candidates.sort(key=lambda f: (id(f) in self.used, (f.path, f.row) not in rows))
         if candidates:
             self.used.add(id(candidates[0]))
             return candidates[0]
         if code == "VALIDATION_ERROR" and key is not None:
+            # a file-level MISSING_COLUMN or MAPPING_INVALID error predicts every row failing
             paths = {r.path for r in refs} or {r.path for r in self.results}
             return next(
                 (
