@@ -368,3 +368,16 @@ def test_unreadable_file_is_status_2_and_others_go_on(
     assert status == 2
     assert "bad.json" in captured.err
     assert (work / "entities.fixed.csv").is_file()
+
+
+def test_readme_shows_the_real_diff(capsys: pytest.CaptureFixture[str],
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (FIXTURES.parent / "README.md").read_text(encoding="utf-8")
+    command = "$ gu1lint fix fixtures/fix/transactions.csv --diff\n"
+    assert command in readme, "the README's fix section must show fix --diff on the fixture"
+    shown = readme.split(command, 1)[1].split("\n$ ", 1)[0]
+    monkeypatch.chdir(FIXTURES.parent)
+    assert main(["fix", "fixtures/fix/transactions.csv", "--diff"]) == 0
+    captured = capsys.readouterr()
+    summary = captured.err.splitlines()[-1]
+    assert shown.rstrip("\n").splitlines() == captured.out.splitlines() + [summary]

@@ -39,6 +39,10 @@ def fix_csv(outcome: FixOutcome, options: FileOptions, settings: FixSettings,
     try:
         _write(out, raw.header, None, rewrite, on_change)
         for record in raw.records:
+            if outcome.done(record.row):
+                break
+            if outcome.skip(record.row):
+                continue
             new = None if record.blank else fixer.fix(record.cells)
             outcome.count(record.row, record.cells, new)
             _write(out, record, new, rewrite, on_change)

@@ -37,6 +37,17 @@ class FixOutcome:
         default_factory=dict)
     fixer: RowFixer | None = None
 
+    def skip(self, row: int) -> bool:
+        """When only counting repairs (`watch`), rows outside it need no fixing."""
+        return self.watch is not None and row not in self.watch
+
+    def done(self, row: int) -> bool:
+        """When only counting repairs, the rows after the last watched one need no reading."""
+        return self.watch is not None and row > self.last_watched
+
+    def __post_init__(self) -> None:
+        self.last_watched = max(self.watch, default=0) if self.watch is not None else 0
+
     @property
     def changed(self) -> bool:
         """Whether the output differs from the input at all (values, encoding or delimiter)."""

@@ -60,6 +60,10 @@ def fix_xlsx(outcome: FixOutcome, options: FileOptions, settings: FixSettings,
     fixer = row_fixer(outcome, [h.strip() for h in row_texts(header_cells)], options, settings,
                       report)
     for number, cells in enumerate(rows, start=2):
+        if outcome.done(number):
+            break
+        if outcome.skip(number):
+            continue
         texts = row_texts(cells)
         new = fixer.fix(texts) if texts else None
         new = _writable(cells, texts, new)
