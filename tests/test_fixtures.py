@@ -83,8 +83,7 @@ def test_variants_give_the_same_findings(name: str, fmt: str,
 
 def test_clean_fixtures_give_no_findings_and_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     clean = [s for n, s in SCENARIOS.items() if n.endswith("-clean")]
-    assert {Path(s["paths"][0]).parent.name for s in clean} == {
-        "transactions", "entities", "user-events"}
+    assert {Path(s["paths"][0]).stem for s in clean} == {"transactions", "entities", "user-events"}
     for scenario in clean:
         for fmt in ("csv", *scenario["variants"]):
             paths = [str(Path(p).with_suffix(f".{fmt}")) for p in scenario["paths"]]
@@ -127,7 +126,7 @@ def test_the_three_mapping_shapes() -> None:
 
 def test_a_mapping_list_without_mapping_id_is_a_usage_error(
         capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["check", str(FIXTURES / "user-events" / "clean.csv"),
+    status = main(["check", str(FIXTURES / "clean" / "user-events.csv"),
                    "--mapping", str(FIXTURES / "mappings" / "mappings.json")])
     err = capsys.readouterr().err
     assert status == 2
@@ -135,7 +134,7 @@ def test_a_mapping_list_without_mapping_id_is_a_usage_error(
 
 
 def test_unknown_mapping_id_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["check", str(FIXTURES / "user-events" / "clean.csv"), "--mapping",
+    status = main(["check", str(FIXTURES / "clean" / "user-events.csv"), "--mapping",
                    str(FIXTURES / "mappings" / "mappings.json"), "--mapping-id", "no-such-id"])
     assert status == 2
     assert "no-such-id" in capsys.readouterr().err
