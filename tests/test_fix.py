@@ -381,3 +381,40 @@ def test_readme_shows_the_real_diff(capsys: pytest.CaptureFixture[str],
     captured = capsys.readouterr()
     summary = captured.err.splitlines()[-1]
     assert shown.rstrip("\n").splitlines() == captured.out.splitlines() + [summary]
+
+
+def test_a_folder_is_walked_without_earlier_outputs(
+        capsys: pytest.CaptureFixture[str], work: Path) -> None:
+    fix(capsys, str(work))
+    assert {p.name for p in work.iterdir()} >= {"transactions.fixed.csv", "entities.fixed.csv"}
+    status, out = fix(capsys, str(work))
+    assert status == 0 and ".fixed.fixed" not in out
+    assert not list(work.glob("*.fixed.fixed.*"))
+
+
+def test_mapped_columns_are_fixed_by_their_field(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "t.csv"
+    source.write_text("Id,Tipo,Monto,Moneda\nT1,pago,\"1.234,56\",usd\n", encoding="utf-8")
+    mapping = json.dumps({"Id": "externalId", "Tipo": "type", "Monto": "amount",
+                          "Moneda": "currency"})
+    fix(capsys, str(source), "--kind", "transactions", "--column-mapping", mapping,
+        "--unsafe-fixes")
+    assert (tmp_path / "t.fixed.csv").read_text(encoding="utf-8").splitlines()[1] == \
+        "T1,pago,1234.56,USD"  # 'pago' is no enum literal in any case: left for the user
+
+
+def test_xlsx_table_that_starts_below_and_right_of_a1(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["B3"], sheet["C3"], sheet["D3"], sheet["E3"] = "external_id", "type", "amount", "currency"
+    sheet["B4"], sheet["C4"], sheet["D4"], sheet["E4"] = "T1", "refund", 1, "usd"
+    source = tmp_path / "t.xlsx"
+    book.save(source)
+    fix(capsys, str(source))
+    fixed = openpyxl.load_workbook(tmp_path / "t.fixed.xlsx").active
+    assert [c.value for c in fixed[4]] == [None, "T1", "REFUND", 1, "USD"]
+    _, after = run_json(capsys, str(tmp_path / "t.fixed.xlsx"))
+    assert after["findings"] == []

@@ -108,7 +108,7 @@ def test_a_file_under_the_limit_is_left_alone(
     source.write_text("external_id,type,amount,currency\nT1,PAYMENT,1,USD\n", encoding="utf-8")
     status, out = split(capsys, str(source), "--plan", "freemium")
     assert status == 0
-    assert "1 rows fit the freemium plan limit of 4,000 rows; nothing to split" in out
+    assert "1 row fit the freemium plan limit of 4,000 rows; nothing to split" in out
     assert [p.name for p in tmp_path.iterdir()] == ["tx.csv"]
 
 

@@ -17,6 +17,9 @@ from gu1lint.fix import FixSettings
 from gu1lint.fix.files import FixOutcome, fix_file
 from gu1lint.report import Report
 
+#: what fix writes, skipped when a folder is walked (files named on the command line are fixed)
+OWN_OUTPUTS = ("*.fixed.*",)
+
 
 def destination(path: str, in_place: bool, output_dir: str | None) -> Path:
     """NAME.fixed.EXT beside the input, the input itself, or NAME.EXT in --output-dir."""
@@ -38,7 +41,7 @@ def run_fix(flags: dict[str, Any]) -> int:
     config = load_config(flags.get("config_path"))
     builder = OptionsBuilder(flags, config)
     settings = FixSettings(unsafe=flags["unsafe_fixes"], date_order=flags["date_order"])
-    paths = collect_paths(flags["paths"], [])
+    paths = collect_paths(flags["paths"], list(OWN_OUTPUTS))
     if flags["output_dir"]:
         Path(flags["output_dir"]).mkdir(parents=True, exist_ok=True)
     status = 0

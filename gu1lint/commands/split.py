@@ -37,7 +37,8 @@ def run_split(flags: dict[str, Any]) -> int:
     limit, name = file_limit(source.kind, options)
     keys = source.keys()
     if len(keys) <= limit:
-        click.echo(f"{path}: {len(keys):,} rows fit the {name} limit of {limit:,} rows; "
+        click.echo(f"{path}: {len(keys):,} row{'s' if len(keys) != 1 else ''} fit the {name} "
+                   f"limit of {limit:,} rows; "
                    "nothing to split")
         return 0
     parts, parted = plan_parts(keys, limit)
@@ -168,50 +169,47 @@ class JsonParts(_Source):
 
 
 class XlsxParts(_Source):
-    """Excel parts are workbooks with the header row and the rows' values (not their styles)."""
+    """Excel parts are workbooks with the header row and the rows' values (not styles or formulas).
 
-    def _rows(self) -> Any:
-        import zipfile
-
-        import openpyxl
-
-        if not zipfile.is_zipfile(self.path):
-            raise UsageError(f"{self.path}: not an .xlsx workbook (the file is not a zip archive)")
-        book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        sheet = book[self.options.sheet] if self.options.sheet else book.worksheets[0]
-        return book, sheet.iter_rows(values_only=True)
+    The rows are those the Excel reader of `check` reads, found again by their sheet row number.
+    """
 
     def read_header(self) -> list[str]:
-        from gu1lint.readers.cells import cell_to_text
+        from gu1lint.readers.excel import read_excel
 
-        book, rows = self._rows()
-        header = [cell_to_text(v).strip() for v in next(rows, ())]
-        book.close()
-        return header
-
-    def _data(self) -> Any:
-        from gu1lint.readers.cells import cell_to_text
-
-        book, rows = self._rows()
-        self.first = next(rows, ())
-        for values in rows:
-            if any(cell_to_text(v) for v in values):
-                yield values
-        book.close()
+        table = read_excel(self.path, self.options.sheet)  # also refuses zip bombs and DTDs
+        self.table_rows = table.rows
+        return table.header
 
     def keys(self) -> list[str | None]:
-        from gu1lint.readers.cells import cell_to_text
-
-        return [self.key([cell_to_text(v) for v in values]) for values in self._data()]
+        self.numbers: list[int] = []
+        found = []
+        for number, _, cells in self.table_rows:
+            self.numbers.append(number)
+            found.append(self.key(cells))
+        return found
 
     def write(self, parts: list[Part], names: list[Path]) -> None:
         import openpyxl
 
-        data = self._data()
-        for (start, end), target in zip(parts, names, strict=True):
-            book = openpyxl.Workbook(write_only=True)
-            sheet = book.create_sheet()
-            sheet.append(list(self.first))
-            for _ in range(end - start):
-                sheet.append(list(next(data)))
+        wanted = set(self.numbers)
+        part_of = {n: i for i, (start, end) in enumerate(parts) for n in self.numbers[start:end]}
+        books = [openpyxl.Workbook(write_only=True) for _ in parts]
+        sheets = [book.create_sheet() for book in books]
+        source = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            ws = source[self.options.sheet] if self.options.sheet else source.worksheets[0]
+            header_done = False
+            for cells in ws.iter_rows(max_row=max(wanted), max_col=len(self.header)):
+                number = next((c.row for c in cells if getattr(c, "row", None)), None)
+                values = [c.value for c in cells]
+                if not header_done and any(v not in (None, "") for v in values):
+                    for sheet in sheets:
+                        sheet.append(values)
+                    header_done = True
+                elif number in wanted:
+                    sheets[part_of[number]].append(values)
+        finally:
+            source.close()
+        for book, target in zip(books, names, strict=True):
             book.save(target)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from gu1lint.engine import resolve_kind
+from gu1lint.errors import ReadError
 from gu1lint.fix import FixSettings
 from gu1lint.fix.rows import RowFixer
 from gu1lint.mapping import resolve_columns
@@ -78,6 +81,8 @@ def fix_file(path: str, options: FileOptions, settings: FixSettings, sink: Binar
              on_change: OnChange | None = None, report: Report | None = None,
              watch: set[int] | None = None) -> FixOutcome:
     """Fix one file into `sink` (nothing is written when it is None); raises ReadError."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise ReadError("not a regular file")  # a FIFO or a device could block the read
     report = report or Report()
     fmt = file_format(path)
     outcome = FixOutcome(path=path, format=fmt, watch=watch)
@@ -94,8 +99,6 @@ def fix_file(path: str, options: FileOptions, settings: FixSettings, sink: Binar
 
         fix_xlsx(outcome, options, settings, sink, on_change, report)
     else:
-        from gu1lint.errors import ReadError
-
         raise ReadError(f"{fmt} files cannot be fixed (CSV, .xlsx and JSON can)")
     outcome.left = Counter({k: v for k, v in outcome.left.items() if v})
     return outcome

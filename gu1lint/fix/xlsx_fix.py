@@ -1,13 +1,13 @@
 """Fix an .xlsx workbook in place of its cells: the output is a workbook again.
 
 A workbook keeps what a CSV cannot (other sheets, styles, column widths), so the fixed file is
-an .xlsx too. Only cells whose text changes are written, as text; formula cells are never
-touched. openpyxl does not carry over charts and images.
+an .xlsx too. The sheet is read by the Excel reader of `check` (same rows, same cell text); only
+cells whose text changes are written, as text, and formula cells are never touched. openpyxl
+does not carry over charts and images.
 """
 
 from __future__ import annotations
 
-import zipfile
 from typing import Any, BinaryIO
 
 from gu1lint.errors import ReadError
@@ -15,14 +15,12 @@ from gu1lint.fix import FixSettings
 from gu1lint.fix.csv_fix import render_csv
 from gu1lint.fix.files import FixOutcome, OnChange, row_fixer
 from gu1lint.options import FileOptions
-from gu1lint.readers.cells import cell_to_text
+from gu1lint.readers.excel import read_excel
 from gu1lint.report import Report
 
 
 def load_book(path: str) -> Any:
     """The whole workbook, formulas kept (not read-only: its cells are written)."""
-    if not zipfile.is_zipfile(path):
-        raise ReadError("not an .xlsx workbook (the file is not a zip archive)")
     import openpyxl
 
     try:
@@ -31,60 +29,33 @@ def load_book(path: str) -> Any:
         raise ReadError(f"damaged workbook: {exc}") from exc
 
 
-def sheet_of(book: Any, name: str | None) -> Any:
-    """The named sheet, else the first, as the Excel reader chooses it."""
-    try:
-        return book[name] if name else book.worksheets[0]
-    except (KeyError, IndexError) as exc:
-        reason = f"no sheet named {name!r}" if name else "the workbook has no sheet"
-        raise ReadError(reason) from exc
-
-
-def row_texts(cells: tuple[Any, ...]) -> list[str]:
-    """A sheet row as the Excel reader turns it into text (trailing empty cells dropped)."""
-    texts = [cell_to_text(c.value) for c in cells]
-    while texts and not texts[-1]:
-        texts.pop()
-    return texts
-
-
 def fix_xlsx(outcome: FixOutcome, options: FileOptions, settings: FixSettings,
              sink: BinaryIO | None, on_change: OnChange | None, report: Report) -> None:
-    """Fix the text cells of the sheet the reader reads, then save the workbook to `sink`."""
-    book = load_book(outcome.path)
-    ws = sheet_of(book, options.sheet)
-    rows = ws.iter_rows()
-    header_cells = next(rows, None)
-    if header_cells is None:
-        raise ReadError("the sheet is empty: no header row", line=1)
-    fixer = row_fixer(outcome, [h.strip() for h in row_texts(header_cells)], options, settings,
-                      report)
-    for number, cells in enumerate(rows, start=2):
+    """Read the sheet as `check` does, fix its rows, then write the changed cells to `sink`."""
+    table = read_excel(outcome.path, options.sheet)  # also refuses zip bombs and DTDs
+    fixer = row_fixer(outcome, table.header, options, settings, report)
+    changes: dict[tuple[int, int], str] = {}
+    for number, _, cells in table.rows:
         if outcome.done(number):
             break
         if outcome.skip(number):
             continue
-        texts = row_texts(cells)
-        new = fixer.fix(texts) if texts else None
-        new = _writable(cells, texts, new)
-        outcome.count(number, texts, new)
+        new = fixer.fix(cells)
+        outcome.count(number, cells, new)
         if new is None:
             continue
-        for cell, old, value in zip(cells, texts, new, strict=False):
-            if value != old:
-                cell.value = value
+        changes.update({(number, i + 1): v for i, (old, v) in enumerate(zip(cells, new,
+                                                                            strict=True))
+                        if v != old})
         if on_change is not None:
-            on_change(number, render_csv(texts, "\n"), render_csv(new, "\n"))
-    if sink is not None and outcome.rows_changed:
+            on_change(number, render_csv(cells, "\n"), render_csv(new, "\n"))
+    if sink is not None and changes:
+        book = load_book(outcome.path)
+        ws = book[options.sheet] if options.sheet else book.worksheets[0]
+        for (row, column), value in changes.items():
+            cell = ws.cell(row=row, column=column)
+            if cell.data_type != "f":  # a formula keeps its formula
+                cell.value = value
         book.save(sink)
     outcome.unsafe_available = fixer.unsafe_available
     outcome.left.update(fixer.left)
-
-
-def _writable(cells: tuple[Any, ...], texts: list[str], new: list[str] | None) -> list[str] | None:
-    """The fix without formula cells, which keep their formula."""
-    if new is None:
-        return None
-    kept = [old if cells[i].data_type == "f" else value
-            for i, (old, value) in enumerate(zip(texts, new, strict=True))]
-    return None if kept == texts else kept
