@@ -142,6 +142,8 @@ def test_pre_job_refusals(api, http) -> None:
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "TOO_MANY_FILES"
     answer = post_file(http, "/batch-import/import/user-events", "e.csv", "eventType\nX\n")
     assert answer.status_code == 400 and "mappingId" in answer.json()["error"]["message"]
+    answer = post_file(http, "/batch-import/import/entities", "e.json", "[]")
+    assert answer.json()["error"]["code"] == "UNSUPPORTED_FILE_FORMAT"
     api.state.caps = {"user-events": 1}
     mapping = http.post(
         "/batch-import/mappings",

@@ -58,32 +58,79 @@ def test_clean_user_events_upload_with_saved_mapping_passes(api, tmp_path: Path,
     assert (status, server_findings(report)) == (0, [])
 
 
-def test_clean_fixtures_upload(api, tmp_path: Path, capsys) -> None:
-    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
-    clean = (
-        sorted(
-            p
-            for p in fixtures.glob("**/*")
-            if p.suffix == ".csv"
-            and any(w in p.stem for w in ("clean", "good", "valid"))
-            and "invalid" not in p.stem
-        )
-        if fixtures.is_dir()
-        else []
-    )
-    if not clean:
-        pytest.skip("no clean CSV fixtures in fixtures/ yet")
-    for path in clean:
-        api.state.reset()
-        status, report, err = upload(capsys, str(path), "--kind", _kind_of(path))
-        if status == 1 and not server_findings(report):
-            continue  # lint found an error: nothing was uploaded (the fixture needs options)
-        assert (status, server_findings(report)) == (0, []), (path.name, err)
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
-def _kind_of(path: Path) -> str:
-    name = path.as_posix()
-    return "entities" if "entit" in name else "user-events" if "event" in name else "transactions"
+def seed_fixture_mappings(api) -> None:
+    """The saved mappings of fixtures/mappings, as the organization would hold them."""
+    for path in sorted((FIXTURES / "mappings").glob("*.json")):
+        body = json.loads(path.read_text(encoding="utf-8"))
+        for mapping in body.get("mappings", [body.get("mapping", body)]):
+            if isinstance(mapping, dict) and mapping.get("id"):
+                api.state.org("default").mappings[mapping["id"]] = mapping
+
+
+def scenario(name: str) -> dict:
+    path = FIXTURES / "expected" / f"{name}.json"
+    if not path.is_file():
+        pytest.skip(f"fixture scenario {name} is not there")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_clean_fixtures_upload_in_one_call(api, capsys, monkeypatch) -> None:
+    if not (FIXTURES / "gu1lint.toml").is_file():
+        pytest.skip("fixtures/gu1lint.toml is not there")
+    monkeypatch.chdir(FIXTURES)
+    seed_fixture_mappings(api)
+    status, report, err = upload(capsys, "--config", "gu1lint.toml", "clean")
+    assert (status, server_findings(report)) == (0, []), err
+    jobs = api.state.org("default").jobs.values()
+    assert sorted(j.kind for j in jobs) == ["entities", "transactions", "user-events"]
+    assert {j.status for j in jobs} == {"completed"}
+
+
+@pytest.mark.parametrize("variant", ["csv", "xlsx", "json"])
+def test_each_clean_transaction_fixture_uploads(api, capsys, monkeypatch, variant: str) -> None:
+    case = scenario("transactions-clean")
+    monkeypatch.chdir(FIXTURES)
+    entities = case["args"][case["args"].index("--entities") + 1]
+    assert upload(capsys, entities, "--kind", "entities")[0] == 0
+    path = case["paths"][0].rsplit(".", 1)[0] + "." + variant
+    status, report, err = upload(capsys, path, *case["args"])
+    assert (status, server_findings(report)) == (0, []), err
+
+
+BAD_FIXTURE_CODES = {
+    "transactions-bad": {"INVALID_ENTITY_REFERENCES"},
+    "transactions-bad-rows": {"VALIDATION_ERROR", "CONSTRAINT_VIOLATION"},
+    "entities-bad": {"VALIDATION_ERROR", "SKIPPED_DUPLICATE_TAX_ID", "TAX_ID_TYPE_MISMATCH"},
+    "entities-bad-automatic": {
+        "VALIDATION_ERROR",
+        "SKIPPED_ENTITY_ALREADY_EXISTS",
+        "TAX_ID_TYPE_MISMATCH",
+        "DUPLICATE_EXTERNAL_ID",
+    },
+    "user-events-bad": {"VALIDATION_ERROR", "ENTITY_NOT_FOUND"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FIXTURE_CODES))
+def test_forced_bad_fixtures_fail_with_the_expected_server_codes(
+    api, capsys, monkeypatch, name: str
+) -> None:
+    case = scenario(name.removesuffix("-rows"))
+    args = list(case["args"])
+    if name.endswith("-rows"):  # without the whole-job reference check: the row failures
+        args.remove("--validate-existing-entity")
+    monkeypatch.chdir(FIXTURES)
+    seed_fixture_mappings(api)
+    if "--entities" in args:
+        assert upload(capsys, args[args.index("--entities") + 1], "--kind", "entities")[0] == 0
+    status, report, err = upload(capsys, *case["paths"], *args, "--force")
+    found = [f for f in report["findings"] if "server" in f["rule"]]
+    assert status == 1, err
+    assert {f["code"] for f in found} == BAD_FIXTURE_CODES[name]
+    assert [f for f in found if f["rule"] == "unpredicted-server-failure"] == []
 
 
 def test_nothing_is_uploaded_when_lint_finds_errors(api, tmp_path: Path, capsys) -> None:

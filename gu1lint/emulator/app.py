@@ -142,6 +142,11 @@ def upload(kind: str):  # type: ignore[no-untyped-def]
                 raise ApiProblem(
                     400, f"at most {MAX_FILES[kind]} files per request", "TOO_MANY_FILES"
                 )
+            if kind != "transactions" and not all(
+                (f.filename or "").lower().endswith(".csv") for f in files
+            ):
+                # the entity and user-event multipart imports take a CSV file
+                raise ApiProblem(400, "the import takes a CSV file", "UNSUPPORTED_FILE_FORMAT")
             options = _options(kind, form)
             mapping = _mapping(org, form, kind)
             try:
