@@ -5,6 +5,7 @@ harness in fuzz/ runs the same targets without a bound, by hand."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import tempfile
@@ -20,7 +21,7 @@ from gu1lint.engine import lint
 from gu1lint.errors import Gu1lintError, ReadError
 from gu1lint.options import FileOptions, RunOptions
 from gu1lint.readers import RowTuple, open_table
-from gu1lint.reporters import get_reporter
+from gu1lint.reporters import REPORTERS, get_reporter
 
 SETTINGS = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -66,15 +67,18 @@ def lint_and_render(path: Path) -> None:
         report = lint([(str(path), FileOptions(kind="transactions"))], RunOptions(), catalog)
     except Gu1lintError:
         return
-    for name in ("text", "json"):
+    for name in REPORTERS:
         stream = io.StringIO()
         get_reporter(name)(report, catalog, stream)
         text = stream.getvalue()
         text.encode("utf-8")
-        if name == "text":
+        if name in ("text", "github"):
             assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in text), text
-        else:
+        if name in ("json", "sarif"):
             json.loads(text)
+        if name == "failures-csv":
+            for row in csv.reader(io.StringIO(text)):
+                assert not any(c[:1] in ("=", "+", "@") for c in row), row
 
 
 @SETTINGS
