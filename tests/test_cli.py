@@ -51,10 +51,12 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(autouse=True)
-def no_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run from an empty folder so that no config file is discovered."""
+def plain_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty folder (no config discovered), English words, text output outside Actions."""
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")
+    monkeypatch.setenv("LC_ALL", "C")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
 # ---- exit statuses -------------------------------------------------------------------------------

@@ -103,6 +103,7 @@ def test_the_first_command_ends_clean(tmp_path: Path, monkeypatch: pytest.Monkey
     install = readme_commands()[0]
     args = shlex.split(install.split(" && gu1lint ", 1)[1])
     monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("LC_ALL", "C")
     status = main(args + ["--format", "text"])
     out = capsys.readouterr().out
     assert status == 0, out
