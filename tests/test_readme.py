@@ -110,6 +110,23 @@ def test_the_first_command_ends_clean(tmp_path: Path, monkeypatch: pytest.Monkey
     assert out.rstrip().endswith("no problems found")
 
 
+def test_readme_text_example_is_real_output(monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from gu1lint.cli import main
+
+    text = README.read_text(encoding="utf-8")
+    shown = re.search(r"```text\n(.*?)\n```", text, re.S).group(1).splitlines()
+    example = [line for line in shown if line != "..."]
+    path = example[0].split(":", 1)[0]
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("LC_ALL", "C")
+    status = main(["check", path, "--format", "text"])
+    out = capsys.readouterr().out.splitlines()
+    assert status == 1
+    missing = [line for line in example if line not in out]
+    assert not missing, f"README.md shows lines that `gu1lint check {path}` does not print"
+
+
 def test_readme_json_example_has_the_report_shape(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     from gu1lint.cli import main
