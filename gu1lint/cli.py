@@ -185,12 +185,14 @@ def mappings_pull(output: str | None, api_url: str | None) -> int:
               help="Answer the first N requests with 503 (retry tests).")
 @click.option("--step-delay", type=click.FloatRange(min=0), default=0.5, show_default=True,
               help="Seconds a job stays queued, then running.")
+@click.option("--mappings", "mapping_files", multiple=True, type=click.Path(),
+              help="Saved mappings to serve (a mapping file or a 'mappings pull' list).")
 def emulator(host: str, port: int, tokens: tuple[str, ...], plan: str, fail_first: int,
-             step_delay: float) -> int:
+             step_delay: float, mapping_files: tuple[str, ...]) -> int:
     """Serve the local emulator of the gu1 batch-import API."""
     from gu1lint.commands.emulator import run_emulator
 
-    return run_emulator(host, port, tokens, plan, fail_first, step_delay)
+    return run_emulator(host, port, tokens, plan, fail_first, step_delay, mapping_files)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -25,6 +25,8 @@ from gu1lint.upload.jobs import (
 from gu1lint.upload.reconcile import Reconciler
 
 DEFAULT_HANDLING = "continue_collect_errors"
+#: the key column of each kind's failures CSV
+KEY_COLUMNS = {"transactions": "external_id", "entities": "tax_id", "user-events": "row_key"}
 #: check's flags that upload does not take, at their "not given" values
 CHECK_DEFAULTS: dict[str, Any] = {
     "select": (), "ignore": (), "max_findings": None, "jobs": None, "statistics": None,
@@ -184,7 +186,9 @@ def failures_report(job_id: str, kind: str, found: Any, fmt: str) -> Report:
         row = int(failure.key[4:]) if kind == "user-events" and failure.key[4:].isdigit() else None
         rule = "server-skip" if failure.skip else "server-failure"
         result.findings.append(server_finding(
-            rule, path=path, code=failure.code, message=failure.message, row=row, line=row,
+            rule, path=path, code=failure.code, message=failure.message,
+            what="key" if failure.key else "row", row=row, line=row,
+            column=KEY_COLUMNS[kind] if failure.key else None,
             value=failure.key or None, key=failure.key or None))
     if found.job_failure:
         result.findings.insert(0, server_finding(

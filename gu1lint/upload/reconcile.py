@@ -27,6 +27,7 @@ class RowRef:
     row: int
     line: int
     type: str | None = None
+    column: str | None = None
 
 
 def words() -> dict[str, Any]:
@@ -48,7 +49,7 @@ def server_finding(
     text = spec["message"].format(
         code=code,
         server_message=message or "(no message)",
-        what=words()["words"][what],
+        what=words()["words"][what].format(key=place.get("key")),
         prediction=prediction,
     )
     return Finding(
@@ -63,14 +64,15 @@ def key_index(path: str, kind: str, options: FileOptions) -> dict[str, list[RowR
         table = open_table(path, options.sheet)
         plan = resolve_columns(kind, table.header, options.mapping)
         key_at, type_at = plan.index.get(KEY_FIELD.get(kind, "")), plan.index.get("type")
+        label = plan.labels[key_at] if key_at is not None else None
         for row, line, cells in table.rows:
-            cells = cells + [""] * (plan.width - len(cells)) + plan.extra
+            cells = (cells + [""] * plan.width)[: plan.width] + plan.extra
             if kind == "user-events":
                 index[f"row_{row}"].append(RowRef(path, row, line))
             elif key_at is not None:
                 kind_value = cells[type_at].strip() if type_at is not None else None
                 index[normalize_key(kind, cells[key_at])].append(
-                    RowRef(path, row, line, kind_value)
+                    RowRef(path, row, line, kind_value, label)
                 )
     except ReadError:
         pass  # the lint report already says the file is unreadable
@@ -146,7 +148,13 @@ class Reconciler:
                 "column": local.column,
             }
         elif refs:
-            place = {"path": refs[0].path, "row": refs[0].row, "line": refs[0].line}
+            first = refs[0]
+            place = {
+                "path": first.path,
+                "row": first.row,
+                "line": first.line,
+                "column": first.column,
+            }
         else:
             place = {"path": self.results[0].path}
         prediction = _prediction(local)
