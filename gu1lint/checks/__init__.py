@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from gu1lint.checks.amounts import ZeroDecimalAmounts
 from gu1lint.checks.base import Check
+from gu1lint.checks.damage import TextDamage
 from gu1lint.checks.duplicates import EntityDuplicates, TransactionDuplicates
 from gu1lint.checks.entities import EntityModeRules
 from gu1lint.checks.limits import RowLimit
@@ -15,10 +17,12 @@ from gu1lint.checks.workbook import UncachedFormulas
 REGISTRY: tuple[type[Check], ...] = (
     UncachedFormulas,
     FieldValues,
+    ZeroDecimalAmounts,
     EntityModeRules,
     TaxIdRules,
     PartyTaxIds,
     SpreadsheetDamage,
+    TextDamage,
     EntityDuplicates,
     TransactionDuplicates,
     EntityReferences,

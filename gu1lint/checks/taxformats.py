@@ -54,7 +54,9 @@ def documents() -> dict[tuple[str, str], tuple[Document, ...]]:
 
 
 def _document(d: dict[str, Any]) -> Document:
-    return Document(name=d["document"], pattern=re.compile(d["pattern"]), shape=d["shape"],
+    # ASCII: \d must not match the digits of other scripts
+    return Document(name=d["document"], pattern=re.compile(d["pattern"], re.ASCII),
+                    shape=d["shape"],
                     check=d.get("check"), full_length=d.get("full-length"),
                     structure=d.get("structure"), prefixes=tuple(d.get("prefixes", ())))
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from gu1lint.checks.base import Check
 from gu1lint.checks.formats import (
-    AMOUNT, BOOLEANS, CURRENCY, EMAIL, INTEGER, SCIENTIFIC, amount_hint, country_hint,
-    date_hint, enum_hint, is_date_time, iso2_codes,
+    AMOUNT, BOOLEANS, EMAIL, INTEGER, SCIENTIFIC, amount_hint, country_hint, currency_problem,
+    date_problem, enum_hint, iso2_codes,
 )
 from gu1lint.fields import kind_spec
 
@@ -45,7 +45,7 @@ def _boolean(v: str) -> tuple[str, dict[str, Any]] | None:
 
 
 def _date(v: str) -> tuple[str, dict[str, Any]] | None:
-    return None if is_date_time(v) else ("date-time-invalid", {"hint": date_hint(v)})
+    return date_problem(v)
 
 
 def _country(v: str) -> tuple[str, dict[str, Any]] | None:
@@ -53,7 +53,7 @@ def _country(v: str) -> tuple[str, dict[str, Any]] | None:
 
 
 def _currency(v: str) -> tuple[str, dict[str, Any]] | None:
-    return None if CURRENCY.fullmatch(v) else ("currency-code-invalid", {})
+    return currency_problem(v)
 
 
 def _email(v: str) -> tuple[str, dict[str, Any]] | None:
@@ -87,7 +87,8 @@ class FieldValues(Check):
 
     rules = ("required-value-missing", "enum-value-invalid", "amount-invalid", "number-invalid",
              "boolean-invalid", "date-time-invalid", "country-code-invalid",
-             "currency-code-invalid", "email-invalid")
+             "currency-code-invalid", "email-invalid", "currency-code-lowercase",
+             "currency-code-unknown", "date-time-without-zone")
 
     def start(self) -> bool:
         ctx = self.ctx
@@ -154,8 +155,9 @@ class SpreadsheetDamage(Check):
 
 
 def _is_formula(value: str) -> bool:
-    """= and @ always start a formula; + and - only when not followed by a number (phones, -5)."""
+    """= and @ always start a formula; + and - only when not followed by a number (phones
+    +54 11 ..., +(54), negative numbers -5 and -.5); a lone - (an empty placeholder) is data."""
     if value[0] in "=@\t\r":
         return True
     rest = value[1:].lstrip()
-    return bool(rest) and not (rest[0].isdigit() or rest[0] == "(")
+    return bool(rest) and not (rest[0].isdigit() or rest[0] in "(.")

@@ -1,0 +1,76 @@
+"""Text a spreadsheet or a wrong encoding damaged: mojibake, stray spaces, invisible characters."""
+
+from __future__ import annotations
+
+import re
+
+from gu1lint.checks.base import Check
+from gu1lint.checks.values import MODE_FIELDS, validator_for
+
+#: UTF-8 read as Windows-1252 or Latin-1: Ã or Â before a byte of a two-byte sequence
+#: (Ã© for é, Ã± for ñ, Ã£ for ã, Ã‘ for Ñ), â€ before the last byte of a three-byte one
+#: (â€™ for ’), â‚¬ for €, ï»¿ for a byte-order mark; U+FFFD is a character already lost.
+MOJIBAKE = re.compile(
+    "[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030"
+    "\u2039\u203a\u20ac\u2122]|â€|â‚¬|ï»¿|\ufffd")
+#: control characters (tab, line feed and carriage return excepted: cells may hold lines, and a
+#: leading tab or CR is formula-injection's), zero-width and direction marks, a stray BOM
+NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e"
+                           "\u2060-\u2064\ufeff]")
+LEADING = " \u00a0\u2007\u202f\u3000\n"
+TRAILING = LEADING + "\t\r"
+#: the server strips the entity tax id itself (tax-id formats page)
+STRIPPED_BY_SERVER = {"entities": {"taxId"}}
+
+
+class TextDamage(Check):
+    """Mojibake, spaces around a value and non-printable characters, in every mapped field.
+
+    The common cell (ASCII, printable, no space at either end) costs two str methods and two
+    index lookups; regexes run only on the rest.
+    """
+
+    rules = ("mojibake", "surrounding-whitespace", "non-printable-character")
+
+    def start(self) -> bool:
+        ctx = self.ctx
+        mode_fields = MODE_FIELDS.get(ctx.kind, set())
+        stripped = STRIPPED_BY_SERVER.get(ctx.kind, set())
+        self.fields: list[tuple[int, str, bool]] = []
+        for name, position in sorted(ctx.plan.index.items(), key=lambda item: item[1]):
+            if position < ctx.plan.width:
+                # a validated field reports its own stray spaces (BR , PAYMENT , 100 )
+                trim = name not in stripped and (
+                    name in mode_fields or validator_for(ctx.kind, name) is None)
+                self.fields.append((position, name, trim))
+        return bool(self.fields)
+
+    def row(self, row: int, line: int, cells: list[str]) -> None:
+        for position, name, trim in self.fields:
+            value = cells[position]
+            if not value:
+                continue
+            if value.isascii() and value.isprintable():
+                if trim and (value[0] == " " or value[-1] == " ") and value.strip():
+                    self._emit("surrounding-whitespace", row, line, position, name, cells)
+                continue
+            self._inspect(row, line, position, name, trim, cells)
+
+    def _inspect(self, row: int, line: int, position: int, name: str, trim: bool,
+                 cells: list[str]) -> None:
+        value = cells[position]
+        found = MOJIBAKE.search(value)
+        if found:
+            self._emit("mojibake", row, line, position, name, cells, sequence=found.group())
+        control = NON_PRINTABLE.search(value)
+        if control and not found:
+            self._emit("non-printable-character", row, line, position, name, cells,
+                       char=f"U+{ord(control.group()):04X}")
+        if trim and (value[0] in LEADING or value[-1] in TRAILING) and value.strip():
+            self._emit("surrounding-whitespace", row, line, position, name, cells)
+
+    def _emit(self, rule: str, row: int, line: int, position: int, name: str, cells: list[str],
+              **fields: str) -> None:
+        self.ctx.emit(rule, row, line, self.ctx.label(position), cells[position], cells,
+                      field=name, **fields)
