@@ -15,6 +15,7 @@ from gu1lint.emulator.state import EmulatorState
 TOKEN = "gk_test_9f8e7d6c5b4a_emulator_secret"
 OTHER_TOKEN = "gk_test_other_org_2b3c4d"
 NO_SCOPE_TOKEN = "gk_test_no_scope_7a6b5c"
+SCOPES = frozenset(("transactions:create", "entities:bulk_import", "events:create"))
 
 TX_HEADER = "external_id,type,amount,currency,transacted_at\n"
 ENTITY_HEADER = "tax_id,type,suggested_name,country_code,external_id\n"

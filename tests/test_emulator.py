@@ -208,3 +208,26 @@ def test_validate_existing_entity_defaults_to_true(http) -> None:
     job = wait(http, job_id)
     assert job["status"] == "failed"
     assert job["jobFailure"]["code"] == "INVALID_ENTITY_REFERENCES"
+
+
+def test_tokens_and_mapping_files_of_the_command_line(tmp_path) -> None:
+    from gu1lint.commands.emulator import load_mappings
+    from gu1lint.emulator.serve import parse_tokens
+    from gu1lint.errors import UsageError
+
+    assert parse_tokens(["a", "b@acme", "c@acme=events:create", "d@x="]) == {
+        "a": ("default", emulator_support.SCOPES),
+        "b": ("acme", emulator_support.SCOPES),
+        "c": ("acme", frozenset({"events:create"})),
+        "d": ("x", frozenset()),
+    }
+    with pytest.raises(UsageError):
+        parse_tokens(["e@x=admin"])
+    listed = tmp_path / "list.json"
+    listed.write_text('{"mappings": [{"id": "m1", "columnMapping": {}}, {"name": "no id"}]}')
+    single = tmp_path / "one.json"
+    single.write_text('{"mapping": {"id": "m2", "columnMapping": {}}}')
+    assert [m["id"] for m in load_mappings((str(listed), str(single)))] == ["m1", "m2"]
+    single.write_text('{"columnMapping": {}}')
+    with pytest.raises(UsageError):
+        load_mappings((str(single),))
