@@ -7,96 +7,50 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from gu1lint.errors import ConfigError
 
-Kind = Literal["transactions", "entities", "user-events"]
-Plan = Literal["freemium", "startup", "growth", "enterprise", "usage-based"]
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from gu1lint.settings import Settings
 
 
-def _kebab(name: str) -> str:
-    return name.replace("_", "-")
+class NoSettings:
+    """The settings when no configuration file exists: every key unset, without loading pydantic."""
 
+    files: tuple[Any, ...] = ()
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=False,
-                              frozen=True)
-
-
-class FileSettings(_Model):
-    """Settings a `[[files]]` table may give for the paths its glob matches."""
-
-    kind: Kind | None = None
-    mapping: str | None = None
-    mapping_id: str | None = None
-    column_mapping: str | None = None
-    mode: Literal["manual", "automatic"] | None = None
-    country: str | None = None
-    plan: Plan | None = None
-    limits: str | None = None
-    batch_error_handling: Literal["rollback_all", "continue_collect_errors",
-                                  "stop_keep_success"] | None = None
-    validate_existing_entity: bool | None = None
-    skip_duplicates: bool | None = None
-    entities: list[str] | None = None
-    sheet: str | None = None
-    request: bool | None = None
-    duplicate_tax_id_policy: Literal["skip_existing", "error"] | None = None
-    bulk_automatic_entity_max_items: int | None = None
-    user_event_batch_import_max_rows: int | None = None
-
-
-class FilesTable(FileSettings):
-    """One `[[files]]` table: a glob and the settings for the files it matches."""
-
-    glob: str
-
-
-class Settings(FileSettings):
-    """The top level of the configuration."""
-
-    select: list[str] | None = None
-    ignore: list[str] | None = None
-    severity: dict[str, Literal["error", "warning", "off"]] | None = None
-    format: Literal["text", "json", "sarif", "github", "junit", "failures-csv", "auto"] | None = None
-    output: str | None = None
-    fail_on: Literal["error", "warning"] | None = None
-    max_findings: int | None = None
-    statistics: bool | None = None
-    jobs: int | None = None
-    exclude: list[str] | None = None
-    files: list[FilesTable] = []
+    def __getattr__(self, name: str) -> None:
+        return None
 
 
 @dataclass(frozen=True)
 class Config:
     """Validated settings and the folder their relative paths are relative to."""
 
-    settings: Settings
+    settings: Settings | NoSettings
     root: Path
     source: Path | None
 
     def for_file(self, path: str | Path) -> dict[str, Any]:
         """Top-level settings overlaid with every matching `[[files]]` table, in order."""
-        merged = _set_fields(self.settings, FileSettings)
+        if isinstance(self.settings, NoSettings):
+            return {}
+        from gu1lint.settings import FileSettings, set_fields
+
+        merged = set_fields(self.settings, FileSettings)
         rel = _relative(Path(path), self.root)
         for table in self.settings.files:
             if glob_match(table.glob, rel):
-                merged.update(_set_fields(table, FileSettings))
+                merged.update(set_fields(table, FileSettings))
         return merged
 
     def resolve_path(self, value: str) -> str:
         """A path from the config file, relative to the config file's folder."""
         p = Path(value)
         return str(p if p.is_absolute() else self.root / p)
-
-
-def _set_fields(model: BaseModel, base: type[BaseModel]) -> dict[str, Any]:
-    return {k: getattr(model, k) for k in base.model_fields
-            if k in model.model_fields_set and getattr(model, k) is not None}
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -165,7 +119,7 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
     """Load --config, else the discovered file, else empty settings."""
     path = Path(explicit) if explicit else discover(start)
     if path is None:
-        return Config(Settings(), Path.cwd(), None)
+        return Config(NoSettings(), Path.cwd(), None)
     if explicit and not path.is_file():
         raise ConfigError(f"{path}: no such config file")
     data = _read_toml(path)
@@ -173,6 +127,10 @@ def load_config(explicit: str | None = None, start: Path | None = None) -> Confi
         data = data.get("tool", {}).get("gu1lint", {})
     elif "tool" in data and isinstance(data["tool"], dict) and "gu1lint" in data["tool"]:
         data = data["tool"]["gu1lint"]
+    from pydantic import ValidationError
+
+    from gu1lint.settings import Settings
+
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
