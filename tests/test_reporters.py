@@ -170,7 +170,7 @@ def test_failures_csv_transactions(files: dict[str, str],
     assert status == 1
     by_code = {(r["external_id"], r["code"]) for r in rows}
     assert ("t1", "CONSTRAINT_VIOLATION") in by_code and ("t2", "VALIDATION_ERROR") in by_code
-    # a key that a spreadsheet would run as a formula is defused; a plain number is not
+    # a key that a spreadsheet would run as a formula is defused
     assert ("'=cmd", "VALIDATION_ERROR") in by_code
     assert all(r["error"] for r in rows)
 
@@ -239,3 +239,12 @@ def click_unstyle(text: str) -> str:
     import click
 
     return click.unstyle(text)
+
+
+def test_failures_csv_defuses_signed_numbers_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("tx.csv").write_text("externalId,type,amount,currency\n+0,PAYMENT,x,USD\n-5,X,1,USD\n",
+                              encoding="utf-8")
+    _, out = run(capsys, "tx.csv", "--format", "failures-csv")
+    assert [r["external_id"] for r in read_csv(out)] == ["'+0", "'-5"]

@@ -3,7 +3,8 @@
 Columns are exactly those of the kind's `failures.csv` download (read by header name):
 transactions `external_id,code,error`; entities `tax_id,type,outcome,code,error_message`;
 user events `row_key,code,error`. Like one job's download, the files of one kind share one CSV.
-Skips never appear (the server lists them only in the JSON `skips[]`). File-level findings
+Skips never appear (the server lists them only in the JSON `skips[]`). Every cell that starts
+with = + - @ gets a leading quote, so a key such as -5 reads back as '-5. File-level findings
 have an empty key, so a problem with the whole file is not lost. A finding does not carry the
 row's entity type, so the entity `type` column is left empty.
 One report holding several kinds cannot be one server CSV: that is a usage error.
@@ -17,13 +18,19 @@ from typing import TextIO
 from gu1lint.catalog import Catalog
 from gu1lint.errors import UsageError
 from gu1lint.report import Finding, Report
-from gu1lint.reporters.escape import escape_csv_cell
+from gu1lint.reporters.escape import FORMULA_START
 
 COLUMNS = {
     "transactions": ("external_id", "code", "error"),
     "entities": ("tax_id", "type", "outcome", "code", "error_message"),
     "user-events": ("row_key", "code", "error"),
 }
+def defuse(cell: str) -> str:
+    """A quote before any cell starting with = + - @ (even a number such as +0 or -5): the
+    file is opened in spreadsheets, and a key is never worth a formula (CSV injection)."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
 def report_kind(report: Report) -> str:
     """The one import kind of the report (transactions when no file's kind is known)."""
     kinds = list(dict.fromkeys(r.kind for r in report.files if r.kind))
@@ -50,4 +57,4 @@ def render(report: Report, catalog: Catalog, stream: TextIO) -> None:
         code = catalog.codes.get(f.code)
         if code is not None and code.layer == "skip":
             continue
-        writer.writerow([escape_csv_cell(cell) for cell in csv_row(kind, f)])
+        writer.writerow([defuse(cell) for cell in csv_row(kind, f)])
