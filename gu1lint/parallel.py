@@ -12,10 +12,8 @@ pass is the exception. Workers are started with 'spawn': only picklable data cro
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -108,6 +106,9 @@ def lint_parallel(jobs: list[tuple[str, FileOptions]], run: RunOptions, state: R
                   report: Report, catalog: Catalog, progress: Progress | None = None,
                   ) -> list[FileResult]:
     """Every file's result, in the order given, identical to linting them one after another."""
+    import multiprocessing  # only here: `check` imports this module for Progress on every run
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(min(run.jobs, len(jobs)), mp_context=context,
                                initializer=_start_worker, initargs=(catalog,))

@@ -183,9 +183,10 @@ def run_check(flags: dict[str, Any]) -> int:
     finally:
         progress.close()
     use_baseline(report, flags.get("baseline"), flags.get("write_baseline"))
-    from gu1lint.fix.count import note_fixable
+    if report.findings:  # nothing to repair otherwise: spare the import of the fixers
+        from gu1lint.fix.count import note_fixable
 
-    note_fixable(report, jobs, catalog)
+        note_fixable(report, jobs, catalog)
     statistics = flags["statistics"] if flags["statistics"] is not None else config.settings.statistics
     fmt = flags["fmt"] or config.settings.format or "auto"
     write_report(report, catalog, fmt, flags["output"] or config.settings.output, bool(statistics))
