@@ -418,3 +418,29 @@ def test_xlsx_table_that_starts_below_and_right_of_a1(
     assert [c.value for c in fixed[4]] == [None, "T1", "REFUND", 1, "USD"]
     _, after = run_json(capsys, str(tmp_path / "t.fixed.xlsx"))
     assert after["findings"] == []
+
+
+def test_xlsx_and_json_diffs_write_nothing(capsys: pytest.CaptureFixture[str],
+                                           tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for row in (["external_id", "type", "amount", "currency"], ["T1", "refund", 1, "USD"]):
+        book.active.append(row)
+    book.save(tmp_path / "t.xlsx")
+    (tmp_path / "t.json").write_text('[\n  {"externalId": "T1", "type": "fee", "amount": 1,'
+                                     ' "currency": "USD"}\n]\n', encoding="utf-8")
+    status, out = fix(capsys, str(tmp_path / "t.xlsx"), str(tmp_path / "t.json"), "--diff")
+    assert status == 0
+    assert "@@ -2 +2 @@\n-T1,refund,1,USD\n+T1,REFUND,1,USD\n" in out
+    assert '-  {"externalId": "T1", "type": "fee"' in out
+    assert '+  {"externalId": "T1", "type": "FEE"' in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.json", "t.xlsx"]
+
+
+def test_in_place_through_a_symlink_replaces_the_target(
+        capsys: pytest.CaptureFixture[str], work: Path) -> None:
+    link = work / "link.csv"
+    link.symlink_to(work / "entities.csv")
+    fix(capsys, str(link), "--in-place")
+    assert link.is_symlink()
+    assert "person" in (work / "entities.csv").read_text(encoding="utf-8").splitlines()[1]

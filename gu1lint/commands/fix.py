@@ -25,7 +25,7 @@ def destination(path: str, in_place: bool, output_dir: str | None) -> Path:
     """NAME.fixed.EXT beside the input, the input itself, or NAME.EXT in --output-dir."""
     source = Path(path)
     if in_place:
-        return source
+        return source.resolve() if source.is_symlink() else source  # replace the link's target
     if output_dir:
         target = Path(output_dir) / source.name
         if target.resolve() == source.resolve():
