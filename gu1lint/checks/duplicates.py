@@ -42,7 +42,10 @@ class EntityDuplicates(Check):
 
     kinds = ("entities",)
     rules = ("entity-external-id-duplicate", "tax-id-type-mismatch", "tax-id-duplicate-skipped",
-             "entity-already-exists-skipped", "tax-id-duplicate")
+             "entity-already-exists-skipped", "tax-id-duplicate",
+             "entity-external-id-duplicate-other-tax-id", "tax-id-duplicate-other-external-id",
+             "tax-id-duplicate-skipped-other-external-id",
+             "entity-already-exists-skipped-other-external-id")
 
     def start(self) -> bool:
         ctx = self.ctx
@@ -57,24 +60,29 @@ class EntityDuplicates(Check):
             self.same_type_rule = "entity-already-exists-skipped"
         else:
             self.same_type_rule = "tax-id-duplicate-skipped"
+        # the same taxId and type under another externalId: one entity under two external ids
+        self.other_ext_rule = self.same_type_rule + "-other-external-id"
         return self.ext_at is not None or self.tax_at is not None
 
     def row(self, row: int, line: int, cells: list[str]) -> None:
         ctx = self.ctx
-        if self.tax_at is not None:
-            raw = cells[self.tax_at]
-            key = normalize_tax_id(raw)
-            if key:
-                kind = cells[self.type_at].strip() if self.type_at is not None else ""
-                first = self.tax_seen.setdefault(key, (ctx.path, row, kind))
-                if first[:2] != (ctx.path, row):
-                    rule = self.same_type_rule if first[2] == kind else "tax-id-type-mismatch"
-                    ctx.emit(rule, row, line, ctx.label(self.tax_at), raw, cells, type=kind,
-                             first_type=first[2], first=where(ctx, first[:2]))
-        if self.ext_at is not None:
-            key = cells[self.ext_at].strip()
-            if key:
-                first = self.ext_seen.setdefault(key, (ctx.path, row))
-                if first != (ctx.path, row):
-                    ctx.emit("entity-external-id-duplicate", row, line, ctx.label(self.ext_at),
-                             cells[self.ext_at], cells, first=where(ctx, first))
+        ext = cells[self.ext_at].strip() if self.ext_at is not None else ""
+        tax = normalize_tax_id(cells[self.tax_at]) if self.tax_at is not None else ""
+        if tax:
+            kind = cells[self.type_at].strip() if self.type_at is not None else ""
+            first = self.tax_seen.setdefault(tax, (ctx.path, row, kind, ext))
+            if first[:2] != (ctx.path, row):
+                rule = self.same_type_rule if first[2] == kind else "tax-id-type-mismatch"
+                if rule == self.same_type_rule and ext and first[3] and ext != first[3]:
+                    rule = self.other_ext_rule
+                ctx.emit(rule, row, line, ctx.label(self.tax_at), cells[self.tax_at],  # type: ignore[arg-type]
+                         cells, type=kind, first_type=first[2], first=where(ctx, first[:2]),
+                         external_id=ext, first_external_id=first[3])
+        if ext:
+            first = self.ext_seen.setdefault(ext, (ctx.path, row, tax))
+            if first[:2] != (ctx.path, row):
+                other_tax = bool(tax and first[2] and tax != first[2])
+                ctx.emit("entity-external-id-duplicate-other-tax-id" if other_tax
+                         else "entity-external-id-duplicate", row, line,
+                         ctx.label(self.ext_at), cells[self.ext_at], cells,  # type: ignore[arg-type]
+                         first=where(ctx, first[:2]), tax_id=tax, first_tax_id=first[2])
