@@ -86,7 +86,8 @@ class FileContext:
                 return
         spec = self.catalog.rules[rule]
         severity = self.run.severity.get(rule) or severity or spec.severity
-        text = format_message(spec.message, column=column, value=value, kind=self.kind, **fields)
+        text = format_message(spec.message, **{"column": column, "value": value, "kind": self.kind,
+                                               **fields})
         self.result.findings.append(Finding(
             path=self.path, code=spec.code, rule=rule, severity=severity, message=text,
             row=row, line=line, column=column, value=value, key=self.key_of(row, cells)))
