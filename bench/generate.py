@@ -13,7 +13,7 @@ from stdnum.br import cnpj, cpf
 from stdnum.cl import rut
 
 #: bump when the generated content changes, so cached files are rebuilt
-VERSION = "1"
+VERSION = "2"
 SEED = 20250314
 
 ENTITY_HEADER = ["tax_id", "type", "suggested_name", "country_code", "external_id", "email",
@@ -36,6 +36,7 @@ TX_TYPES = ["PAYMENT", "TRANSFER", "WITHDRAWAL", "DEPOSIT", "REFUND"]
 TX_STATUS = ["SUCCESSFUL", "CREATED", "PROCESSING", "SENT"]
 METHODS = ["PIX", "CARD", "TED", "CBU", "CVU", "DEBIN", "BOLETO", "WALLET"]
 CURRENCY = {"AR": "ARS", "BR": "BRL", "CL": "CLP", "MX": "MXN", "CO": "COP"}
+ZERO_DECIMAL = {"CLP"}  # ISO 4217 minor unit 0 among CURRENCY's values
 CHANNELS = ["web", "mobile", "branch", "api"]
 MX_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -111,6 +112,8 @@ def transaction_row(i: int, rng: random.Random, prefix: str) -> list[str]:
     """One valid transaction row between two entities."""
     oc, dc = country(rng), country(rng)
     amount = f"{rng.randrange(1, 10**7)}.{rng.randrange(100):02d}"
+    if CURRENCY[oc] in ZERO_DECIMAL:
+        amount = amount.split(".")[0]
     return [f"{prefix}-{i:08d}", rng.choice(TX_TYPES), amount,
             CURRENCY[oc], rng.choice(TX_STATUS), rng.choice(METHODS),
             rng.choice(DESCRIPTIONS).format(rng.randrange(10**5)),

@@ -7,6 +7,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -21,6 +22,7 @@ class Sample:
     """Wall seconds and peak RSS (MB) of each run of one program."""
 
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     status: int = 0
 
@@ -30,24 +32,41 @@ class Sample:
         return statistics.median(self.seconds)
 
     @property
+    def cpu_median(self) -> float:
+        """Median CPU seconds (user + system): less sensitive than wall time to other load."""
+        return statistics.median(self.cpu)
+
+    @property
     def peak_mb(self) -> float:
         """Largest peak RSS over the runs."""
         return max(self.rss_mb)
 
 
-def run_once(argv: list[str], stdout: Path | None = None) -> tuple[float, float, int]:
-    """Run a program to completion: (wall seconds, its own peak RSS in MB, exit status)."""
+TIME = "/usr/bin/time"
+
+
+def run_once(argv: list[str], stdout: Path | None = None) -> tuple[float, float, float, int]:
+    """Run a program to completion: (wall s, CPU s, its own peak RSS in MB, exit status).
+
+    The peak comes from GNU time when installed: getrusage of a child started from this
+    process would also count this process's own size, which the child inherits at exec.
+    """
     out = open(stdout, "wb") if stdout else subprocess.DEVNULL
-    try:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-    finally:
-        if stdout:
-            out.close()  # type: ignore[union-attr]
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        wrapped = [TIME, "-f", "%M", "-o", rss.name, *argv] if os.path.exists(TIME) else argv
+        try:
+            start = time.perf_counter()
+            proc = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(proc.pid, 0)
+            elapsed = time.perf_counter() - start
+        finally:
+            if stdout:
+                out.close()  # type: ignore[union-attr]
+        text = rss.read().strip().splitlines()
+    peak_kb = int(text[-1]) if text and text[-1].isdigit() else usage.ru_maxrss  # KiB on Linux
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime  # GNU time's own share is a millisecond or two
+    return elapsed, cpu, peak_kb / 1024, proc.returncode
 
 
 def alternate(programs: dict[str, list[str]], runs: int) -> dict[str, Sample]:
@@ -55,9 +74,10 @@ def alternate(programs: dict[str, list[str]], runs: int) -> dict[str, Sample]:
     samples = {name: Sample() for name in programs}
     for _ in range(runs):
         for name, argv in programs.items():
-            seconds, rss, status = run_once(argv)
+            seconds, cpu, rss, status = run_once(argv)
             sample = samples[name]
             sample.seconds.append(seconds)
+            sample.cpu.append(cpu)
             sample.rss_mb.append(rss)
             sample.status = status
     return samples
