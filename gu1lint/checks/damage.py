@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from gu1lint.checks.base import Check
 from gu1lint.checks.values import MODE_FIELDS, validator_for
@@ -25,10 +26,14 @@ STRIPPED_BY_SERVER = {"entities": {"taxId"}}
 
 
 class TextDamage(Check):
-    """Mojibake, spaces around a value and non-printable characters, in every mapped field.
+    """Mojibake, spaces around a value and non-printable characters, in free-text and id fields.
 
-    The common cell (ASCII, printable, no space at either end) costs two str methods and two
-    index lookups; regexes run only on the rest.
+    Fields with a documented format (enums, amounts, dates, countries, currencies; the entity
+    tax id) are left to their own checks, which reject any damage in them as a wrong value.
+    This runs on every row, so a row is first judged as one string: the fields' values joined
+    by "|". A clean row (printable; no mojibake lead character; no space beside a "|" or at an
+    end) costs one join and a few C-level string tests; only a row that may hold damage is
+    scanned cell by cell with the regexes, and findings are built only then.
     """
 
     rules = ("mojibake", "surrounding-whitespace", "non-printable-character")
@@ -37,38 +42,40 @@ class TextDamage(Check):
         ctx = self.ctx
         mode_fields = MODE_FIELDS.get(ctx.kind, set())
         stripped = STRIPPED_BY_SERVER.get(ctx.kind, set())
-        self.fields: list[tuple[int, str, bool]] = []
-        for name, position in sorted(ctx.plan.index.items(), key=lambda item: item[1]):
-            if position < ctx.plan.width:
-                # a validated field reports its own stray spaces (BR , PAYMENT , 100 )
-                trim = name not in stripped and (
-                    name in mode_fields or validator_for(ctx.kind, name) is None)
-                self.fields.append((position, name, trim))
-        return bool(self.fields)
+        self.fields = [(position, name) for name, position in sorted(
+            ctx.plan.index.items(), key=lambda item: item[1])
+            if position < ctx.plan.width and name not in stripped
+            and (name in mode_fields or validator_for(ctx.kind, name) is None)]
+        if not self.fields:
+            return False
+        getter = itemgetter(*(position for position, _ in self.fields))
+        self.values = getter if len(self.fields) > 1 else (lambda cells: (getter(cells),))
+        return True
 
     def row(self, row: int, line: int, cells: list[str]) -> None:
-        for position, name, trim in self.fields:
+        text = "|".join(self.values(cells))
+        if text.isascii():
+            suspect = not text.isprintable()
+        else:
+            suspect = (not text.isprintable() or "Ã" in text or "Â" in text or "â" in text
+                       or "ï" in text or "\ufffd" in text)
+        if suspect or " |" in text or "| " in text or text[:1] == " " or text[-1:] == " ":
+            self._scan(row, line, cells)
+
+    def _scan(self, row: int, line: int, cells: list[str]) -> None:
+        for position, name in self.fields:
             value = cells[position]
             if not value:
                 continue
-            if value.isascii() and value.isprintable():
-                if trim and (value[0] == " " or value[-1] == " ") and value.strip():
-                    self._emit("surrounding-whitespace", row, line, position, name, cells)
-                continue
-            self._inspect(row, line, position, name, trim, cells)
-
-    def _inspect(self, row: int, line: int, position: int, name: str, trim: bool,
-                 cells: list[str]) -> None:
-        value = cells[position]
-        found = MOJIBAKE.search(value)
-        if found:
-            self._emit("mojibake", row, line, position, name, cells, sequence=found.group())
-        control = NON_PRINTABLE.search(value)
-        if control and not found:
-            self._emit("non-printable-character", row, line, position, name, cells,
-                       char=f"U+{ord(control.group()):04X}")
-        if trim and (value[0] in LEADING or value[-1] in TRAILING) and value.strip():
-            self._emit("surrounding-whitespace", row, line, position, name, cells)
+            found = MOJIBAKE.search(value)
+            if found:
+                self._emit("mojibake", row, line, position, name, cells, sequence=found.group())
+            control = NON_PRINTABLE.search(value)
+            if control and not found:
+                self._emit("non-printable-character", row, line, position, name, cells,
+                           char=f"U+{ord(control.group()):04X}")
+            if (value[0] in LEADING or value[-1] in TRAILING) and value.strip():
+                self._emit("surrounding-whitespace", row, line, position, name, cells)
 
     def _emit(self, rule: str, row: int, line: int, position: int, name: str, cells: list[str],
               **fields: str) -> None:

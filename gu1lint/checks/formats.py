@@ -50,7 +50,12 @@ def date_problem(value: str) -> Problem | None:
     """None for an ISO 8601 date or date-time with a zone; else date-time-invalid with a hint,
     or date-time-without-zone for a valid date-time that names no zone."""
     m = ISO_DATE_TIME.fullmatch(value)
-    if m is None or not is_date_time(value):
+    if m is not None:
+        try:
+            dt.datetime.fromisoformat(value)  # a real date and time (3.11 reads Z and offsets)
+        except ValueError:
+            m = None
+    if m is None:
         return "date-time-invalid", {"hint": date_hint(value)}
     if m.group(1) and not m.group(4):
         return "date-time-without-zone", {}

@@ -12,14 +12,14 @@ from typing import Any
 from gu1lint.checks.checkdigits import cnpj_ok, cpf_ok, cuit_ok, rut_ok
 from gu1lint.resources import load_toml
 
-_STRIP = str.maketrans("", "", ".-/ ")
 #: a problem: the rule that reports it and the fields of its message
 Problem = tuple[str, dict[str, str]]
 
 
 def normalize_tax_id(value: str) -> str:
     """Strip . - / and spaces and upper-case, as the server does before checking the length."""
-    return value.translate(_STRIP).upper()
+    # str.replace is twice as fast as str.translate with a deletion table on short strings
+    return value.replace(".", "").replace("-", "").replace("/", "").replace(" ", "").upper()
 
 
 #: check-digit algorithms by the name the table uses; each takes the full-length id
@@ -121,18 +121,19 @@ _RFC_PART_OK: dict[str, Callable[[str], bool]] = {
     "homoclave": re.compile(r"[0-9A-Z]{3}").fullmatch,  # type: ignore[dict-item]
 }
 
-#: party tax ids (transactions, user events) have no type: only unambiguous documents
+#: party tax ids (transactions, user events) have no type: only unambiguous documents, by
+#: country: (lengths, pattern, document, check); the length test spares most regex calls
 _PARTY = {
-    "AR": ((re.compile(r"\d{11}"), "CUIT/CUIL", "cuit"),),
-    "BR": ((re.compile(r"\d{11}"), "CPF", "cpf"),
-           (re.compile(r"\d{14}|[0-9A-Z]{12}\d{2}"), "CNPJ", "cnpj")),
-    "CL": ((re.compile(r"\d{7,9}[0-9K]"), "RUT", "rut"),),
+    "AR": (((11,), re.compile(r"[0-9]{11}"), "CUIT/CUIL", "cuit"),),
+    "BR": (((11,), re.compile(r"[0-9]{11}"), "CPF", "cpf"),
+           ((14,), re.compile(r"[0-9A-Z]{12}[0-9]{2}"), "CNPJ", "cnpj")),
+    "CL": (((8, 9, 10), re.compile(r"[0-9]{7,9}[0-9K]"), "RUT", "rut"),),
 }
 
 
 def party_check_digit_problem(country: str, number: str) -> str | None:
     """The document whose check digit is wrong, for a party tax id of a known country."""
-    for pattern, name, check in _PARTY.get(country, ()):
-        if pattern.fullmatch(number):
+    for lengths, pattern, name, check in _PARTY.get(country, ()):
+        if len(number) in lengths and pattern.fullmatch(number):
             return None if CHECKS[check](number) else name
     return None

@@ -85,3 +85,4 @@ class PartyTaxIds(Check):
                 self.ctx.emit("party-tax-id-check-digit-invalid", row, line,
                               self.ctx.label(position), raw, cells, field=name,
                               country=country, document=document)
+
