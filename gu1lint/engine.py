@@ -93,14 +93,16 @@ class FileContext:
             row=row, line=line, column=column, value=value, key=self.key_of(row, cells)))
 
 
+class _Fields(dict):  # type: ignore[type-arg]
+    """Message fields; a field a template names but a check did not pass shows as its name."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def format_message(template: str, **fields: Any) -> str:
     """Fill a catalog template; a missing field shows as its name rather than failing."""
-
-    class _Default(dict):  # type: ignore[type-arg]
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
-
-    return template.format_map(_Default(fields))
+    return template.format_map(_Fields(fields))
 
 
 def enabled_rules(catalog: Catalog, run: RunOptions, kind: str | None) -> frozenset[str]:

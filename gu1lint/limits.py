@@ -78,6 +78,18 @@ def _plan_name(value: Any) -> str | None:
     return name if name in PLANS else None
 
 
+def _per_plan_limit(limits: OrgLimits, key: str, plan: str) -> int | None:
+    """The org's own number for a plan from a per-plan map (`maxTransactionsPerFileByPlan` and
+    the like; the map's exact name is not documented, so any map named after the limit counts)."""
+    for name, table in limits.per_plan.items():
+        if not name.startswith(key):
+            continue
+        for plan_name, value in table.items():
+            if _plan_name(plan_name) == plan and isinstance(value, int) and value > 0:
+                return value
+    return None
+
+
 def row_limit(kind: str, options: FileOptions) -> tuple[int, str] | None:
     """The tightest known row limit for a file of this kind, with a name for the message."""
     candidates: list[tuple[int, str]] = []
@@ -89,9 +101,8 @@ def row_limit(kind: str, options: FileOptions) -> tuple[int, str] | None:
         plan = options.plan or (limits.plan if limits else None)
         if plan:
             table = plan_table()
-            org_map = limits.per_plan.get(key, {}) if limits else {}
-            exact = org_map.get(plan) if isinstance(org_map, dict) else None
-            candidates.append((int(exact) if exact else table[plan], f"{plan} plan"))
+            exact = _per_plan_limit(limits, key, plan) if limits else None
+            candidates.append((exact or table[plan], f"{plan} plan"))
     if kind == "entities" and options.entity_max_items:
         candidates.append((options.entity_max_items, "BULK_AUTOMATIC_ENTITY_MAX_ITEMS"))
     if kind == "user-events" and options.user_event_max_rows:

@@ -65,7 +65,7 @@ def plain_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_clean_file_is_status_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "check", put(tmp_path, "e.csv", CLEAN), "--kind", "entities")
     assert status == 0 and err == ""
-    assert out.splitlines()[-1] == "1 file, 1 rows: no problems found"
+    assert out.splitlines()[-1] == "1 file, 1 row: no problems found"
 
 
 def test_error_finding_is_status_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -145,13 +145,29 @@ class OptionsBuilder:
         return tuple(found)
 
 
-@cache
 def _load_mapping(path: str, mapping_id: str | None) -> SavedMapping:
+    return _load_mapping_cached(os.path.abspath(path), mapping_id, _mtime(path))
+
+
+def _load_limits(path: str) -> Any:
+    return _load_limits_cached(os.path.abspath(path), _mtime(path))
+
+
+def _mtime(path: str) -> float:
+    """Part of the cache key, so that a file changed between two calls in one process is re-read."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
+
+
+@cache
+def _load_mapping_cached(path: str, mapping_id: str | None, mtime: float) -> SavedMapping:
     return load_mapping_file(path, mapping_id)
 
 
 @cache
-def _load_limits(path: str) -> Any:
+def _load_limits_cached(path: str, mtime: float) -> Any:
     return load_limits(path)
 
 

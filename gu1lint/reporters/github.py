@@ -10,14 +10,16 @@ from typing import TextIO
 
 from gu1lint.catalog import Catalog
 from gu1lint.report import Finding, Report
+from gu1lint.reporters.escape import escape_control
 
 #: rows listed in one annotation; the log group below the annotations lists all of them
 FIRST_ROWS = 5
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message (workflow-command rules: %, CR, LF)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message (workflow-command rules: %, CR, LF); other controls such as
+    ANSI escapes are shown as visible escapes so that they never reach the log raw."""
+    return escape_control(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -50,6 +50,6 @@ def render(report: Report, catalog: Catalog, stream: TextIO, color: bool = False
     verdict = "no problems found" if not s["errors"] and not s["warnings"] else (
         f"{s['errors']} error{'s' * (s['errors'] != 1)}, "
         f"{s['warnings']} warning{'s' * (s['warnings'] != 1)}")
-    line = f"{s['files']} file{'s' * (s['files'] != 1)}, {s['rows']} rows: {verdict}"
+    line = f"{s['files']} file{'s' * (s['files'] != 1)}, {s['rows']} row{'s' * (s['rows'] != 1)}: {verdict}"
     stream.write(paint(line, fg="red" if s["errors"] else "yellow" if s["warnings"] else "green",
                        bold=True) + "\n")
