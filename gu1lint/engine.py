@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from gu1lint.catalog import Catalog, load_catalog
@@ -19,6 +20,8 @@ from gu1lint.report import FileResult, Finding, Report
 READABLE = ("csv", "xlsx", "xls", "json", "jsonl")
 _TAX_ID_STRIP = str.maketrans("", "", ".-/ ")
 KEY_FIELD = {"transactions": "externalId", "entities": "taxId"}
+#: rows the checks see at a time (findings keep the order and cap of a row-by-row pass)
+BLOCK_ROWS = 1024
 
 
 @dataclass
@@ -44,6 +47,10 @@ class FileContext:
         self.report, self.catalog = report, catalog
         self.enabled = enabled_rules(catalog, run, kind)
         self.row_findings = 0
+        #: row findings of the block being checked, capped and recorded in row order at its end
+        self.pending: list[tuple[Any, ...]] | None = None
+        #: (xlsx) formulas without a cached value of the block's rows, by row
+        self.uncached: dict[int, list[tuple[int, str]]] = {}
         key_field = KEY_FIELD.get(kind)
         self.key_position = plan.index.get(key_field) if key_field else None
 
@@ -79,6 +86,21 @@ class FileContext:
         """Record a finding of `rule` unless it is deselected or the file's cap is reached."""
         if rule not in self.enabled:
             return
+        if row is not None and self.pending is not None:
+            self.pending.append((row, rule, line, column, value, cells, severity, fields))
+            return
+        self._record(rule, row, line, column, value, cells, severity, fields)
+
+    def flush(self) -> None:
+        """Record the block's row findings by row (stable: check order within a row), capped."""
+        pending, self.pending = self.pending or [], []
+        pending.sort(key=itemgetter(0))
+        for row, *rest in pending:
+            self._record(rest[0], row, *rest[1:])
+
+    def _record(self, rule: str, row: int | None, line: int | None, column: str | None,
+                value: str | None, cells: list[str] | None, severity: str | None,
+                fields: dict[str, Any]) -> None:
         if row is not None:
             self.row_findings += 1
             if self.row_findings > self.run.max_findings:
@@ -185,8 +207,9 @@ def _lint_table(table: Table, kind: str, options: FileOptions, run: RunOptions, 
     _file_level(ctx, table, plan)
     checks = [c for c in (cls(ctx) for cls in REGISTRY if kind in cls.kinds)
               if set(c.rules) & ctx.enabled and c.start()]
-    row_hooks = [c.row for c in checks if type(c).row is not Check.row]
-    rows = _stream_rows(ctx, table, plan, row_hooks)
+    runners = [c.block for c in checks
+               if type(c).row is not Check.row or type(c).block is not Check.block]
+    rows = _stream_rows(ctx, table, plan, runners)
     result.rows = rows
     for check in checks:
         check.finish(rows)
@@ -207,28 +230,55 @@ def _file_level(ctx: FileContext, table: Table, plan: ColumnPlan) -> None:
         ctx.emit(rule, **fields)
 
 
-def _stream_rows(ctx: FileContext, table: Table, plan: ColumnPlan, hooks: list[Any]) -> int:
+def _stream_rows(ctx: FileContext, table: Table, plan: ColumnPlan, runners: list[Any]) -> int:
+    """Read the rows, padded to the plan, and hand them to the checks in blocks."""
     width, extra, fill = plan.width, plan.extra, plan.fill_empty
     ragged = table.format == "csv"
+    workbook = table.format == "xlsx"
     count = 0
+    block: list[tuple[int, int, list[str]]] = []
+    ctx.pending = []
     try:
-        for row, line, cells in table.rows:
+        for item in table.rows:
             count += 1
+            cells = item[2]
             if len(cells) != width:
+                row, line = item[0], item[1]
                 if ragged:
                     ctx.emit("row-cell-count-mismatch", row=row, line=line, cells=cells,
                              count=len(cells), expected=width)
                 cells = (cells + [""] * (width - len(cells)))[:width]
+                item = (row, line, cells)
             if extra:
                 cells.extend(extra)
             for position, default in fill:
                 if not cells[position].strip():
                     cells[position] = default
-            for hook in hooks:
-                hook(row, line, cells)
+            if workbook and table.uncached:
+                ctx.uncached[item[0]] = table.uncached
+            block.append(item)
+            if len(block) == BLOCK_ROWS:
+                _run_block(ctx, block, runners)
+                block = []
     except ReadError as exc:
+        _run_block(ctx, block, runners)
+        block = []
+        ctx.pending = None
         ctx.emit("unreadable-file", line=exc.line, reason=exc.reason)
+    _run_block(ctx, block, runners)
+    ctx.pending = None
     return count
+
+
+def _run_block(ctx: FileContext, block: list[tuple[int, int, list[str]]],
+               runners: list[Any]) -> None:
+    """Every check over one block of rows, then the block's findings in row order."""
+    if block:
+        for run in runners:
+            run(block)
+    if ctx.pending:
+        ctx.flush()
+    ctx.uncached.clear()
 
 
 def check_request(report: Report, run: RunOptions, catalog: Catalog) -> None:

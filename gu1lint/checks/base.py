@@ -9,7 +9,8 @@ if TYPE_CHECKING:
 
 
 class Check:
-    """A unit of checking fed by the engine's single pass: start once, row per row, finish once.
+    """A unit of checking fed by the engine's single pass: start once, row per row (in blocks of
+    rows: `block`), finish once.
 
     A check works out its column positions in `start` (returning False when nothing applies to
     the file) so that `row` only indexes into the cells; it reports through `ctx.emit`.
@@ -27,6 +28,12 @@ class Check:
 
     def row(self, row: int, line: int, cells: list[str]) -> None:
         """Look at one data row."""
+
+    def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
+        """Look at consecutive data rows; for one row, emit in the order `row` would."""
+        look = self.row
+        for row, line, cells in rows:
+            look(row, line, cells)
 
     def finish(self, rows: int) -> None:
         """Called after the last row with the number of data rows."""

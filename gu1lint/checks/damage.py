@@ -53,31 +53,49 @@ class TextDamage(Check):
         return True
 
     def row(self, row: int, line: int, cells: list[str]) -> None:
-        text = "|".join(self.values(cells))
-        if text.isascii():
-            suspect = not text.isprintable()
-        else:
-            suspect = (not text.isprintable() or "Ã" in text or "Â" in text or "â" in text
-                       or "ï" in text or "\ufffd" in text)
-        if suspect or " |" in text or "| " in text or text[:1] == " " or text[-1:] == " ":
+        if _suspect("|".join(self.values(cells))):
             self._scan(row, line, cells)
+
+    def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
+        # the row test of row(), per column: only a column whose joined text may hold damage
+        # is scanned value by value; for one row the findings keep the order of the fields
+        columns = list(zip(*[cells for _, _, cells in rows], strict=True))
+        for position, name in self.fields:
+            column = columns[position]
+            if _suspect("|".join(column)):
+                for (row, line, cells), value in zip(rows, column, strict=True):
+                    if value:
+                        self._check_value(row, line, position, name, cells, value)
 
     def _scan(self, row: int, line: int, cells: list[str]) -> None:
         for position, name in self.fields:
             value = cells[position]
-            if not value:
-                continue
-            found = MOJIBAKE.search(value)
-            if found:
-                self._emit("mojibake", row, line, position, name, cells, sequence=found.group())
-            control = NON_PRINTABLE.search(value)
-            if control and not found:
-                self._emit("non-printable-character", row, line, position, name, cells,
-                           char=f"U+{ord(control.group()):04X}")
-            if (value[0] in LEADING or value[-1] in TRAILING) and value.strip():
-                self._emit("surrounding-whitespace", row, line, position, name, cells)
+            if value:
+                self._check_value(row, line, position, name, cells, value)
+
+    def _check_value(self, row: int, line: int, position: int, name: str, cells: list[str],
+                     value: str) -> None:
+        found = MOJIBAKE.search(value)
+        if found:
+            self._emit("mojibake", row, line, position, name, cells, sequence=found.group())
+        control = NON_PRINTABLE.search(value)
+        if control and not found:
+            self._emit("non-printable-character", row, line, position, name, cells,
+                       char=f"U+{ord(control.group()):04X}")
+        if (value[0] in LEADING or value[-1] in TRAILING) and value.strip():
+            self._emit("surrounding-whitespace", row, line, position, name, cells)
 
     def _emit(self, rule: str, row: int, line: int, position: int, name: str, cells: list[str],
               **fields: str) -> None:
         self.ctx.emit(rule, row, line, self.ctx.label(position), cells[position], cells,
                       field=name, **fields)
+
+
+def _suspect(text: str) -> bool:
+    """Whether values joined by "|" may hold damage (never False for a damaged one)."""
+    if text.isascii():
+        suspect = not text.isprintable()
+    else:
+        suspect = (not text.isprintable() or "Ã" in text or "Â" in text or "â" in text
+                   or "ï" in text or "\ufffd" in text)
+    return suspect or " |" in text or "| " in text or text[:1] == " " or text[-1:] == " "

@@ -38,18 +38,55 @@ class EntityModeRules(Check):
         return True
 
     def row(self, row: int, line: int, cells: list[str]) -> None:
-        ctx = self.ctx
         if self.name_at is not None and not cells[self.name_at].strip():
-            ctx.emit("suggested-name-missing", row, line, self.name_label, cells[self.name_at],
-                     cells, severity="warning" if self.automatic else "error",
-                     mode_note=" (recommended in automatic mode)" if self.automatic
-                     else " (required in manual mode)")
+            self._name_missing(row, line, cells)
         country = row_country(cells, self.country_at, self.batch)
+        problem = self._country_problem(country)
+        if problem is not None:
+            self._emit_country(problem, row, line, cells, country)
+
+    def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
+        # names, then countries judged once per distinct value: row()'s order within a row
+        if self.name_at is not None:
+            names = [cells[self.name_at] for _, _, cells in rows]
+            if not all(map(str.strip, set(names))):
+                for (row, line, cells), name in zip(rows, names, strict=True):
+                    if not name.strip():
+                        self._name_missing(row, line, cells)
+        if self.country_at is None:
+            countries = [self.batch or ""] * len(rows)
+        else:
+            at, batch = self.country_at, self.batch or ""
+            countries = [cells[at].strip() or batch for _, _, cells in rows]
+        bad = {c: p for c in set(countries) if (p := self._country_problem(c)) is not None}
+        if bad:
+            for (row, line, cells), country in zip(rows, countries, strict=True):
+                if country in bad:
+                    self._emit_country(bad[country], row, line, cells, country)
+
+    def _name_missing(self, row: int, line: int, cells: list[str]) -> None:
+        self.ctx.emit("suggested-name-missing", row, line, self.name_label,
+                      cells[self.name_at], cells,  # type: ignore[index]
+                      severity="warning" if self.automatic else "error",
+                      mode_note=" (recommended in automatic mode)" if self.automatic
+                      else " (required in manual mode)")
+
+    def _country_problem(self, country: str) -> str | None:
+        """The rule a row's country breaks, or None."""
         if not country:
-            ctx.emit("country-missing", row, line, self.country_label, "", cells)
-        elif country not in iso2_codes():
-            ctx.emit("country-code-invalid", row, line, self.country_label, country, cells,
-                     field="countryCode", hint=country_hint(country))
-        elif self.automatic and country not in AUTOMATIC_COUNTRIES:
-            ctx.emit("country-not-supported-automatic", row, line, self.country_label, country,
-                     cells)
+            return "country-missing"
+        if country not in iso2_codes():
+            return "country-code-invalid"
+        if self.automatic and country not in AUTOMATIC_COUNTRIES:
+            return "country-not-supported-automatic"
+        return None
+
+    def _emit_country(self, rule: str, row: int, line: int, cells: list[str],
+                      country: str) -> None:
+        if rule == "country-missing":
+            self.ctx.emit(rule, row, line, self.country_label, "", cells)
+        elif rule == "country-code-invalid":
+            self.ctx.emit(rule, row, line, self.country_label, country, cells,
+                          field="countryCode", hint=country_hint(country))
+        else:
+            self.ctx.emit(rule, row, line, self.country_label, country, cells)

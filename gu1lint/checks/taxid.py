@@ -38,6 +38,25 @@ class TaxIdRules(Check):
         problem = check_tax_id(country, kind, normalize_tax_id(raw))
         if problem is None:
             return
+        self._emit(problem, row, line, cells, raw, country, kind)
+
+    def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
+        # row() without its per-row lookups; a tax id is rarely repeated, so no cache
+        tax_at, type_at, country_at = self.tax_at, self.type_at, self.country_at
+        batch = self.batch or ""
+        for row, line, cells in rows:
+            raw = cells[tax_at]  # type: ignore[index]
+            number = normalize_tax_id(raw)
+            if not number or not raw.strip():
+                continue
+            country = (cells[country_at].strip() or batch) if country_at is not None else batch
+            kind = cells[type_at].strip()  # type: ignore[index]
+            problem = check_tax_id(country, kind, number)
+            if problem is not None:
+                self._emit(problem, row, line, cells, raw, country, kind)
+
+    def _emit(self, problem: tuple[str, dict[str, str]], row: int, line: int, cells: list[str],
+              raw: str, country: str, kind: str) -> None:
         rule, fields = problem
         severity = self.digit_severity if rule == "tax-id-check-digit-invalid" else None
         self.ctx.emit(rule, row, line, self.ctx.label(self.tax_at), raw,  # type: ignore[arg-type]

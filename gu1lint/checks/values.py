@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -120,6 +121,33 @@ class FieldValues(Check):
                     self.ctx.emit(rule, row, line, self.ctx.label(position), value, cells,
                                   field=name, **fields)
 
+    def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
+        # column by column over distinct values; for one row the findings keep row()'s order
+        # (required fields, then validators), as the engine orders a block's findings by row
+        columns = list(zip(*[cells for _, _, cells in rows], strict=True))
+        emit, label = self.ctx.emit, self.ctx.label
+        for position, name in self.required:
+            column = columns[position]
+            if not all(map(str.strip, set(column))):
+                for (row, line, cells), value in zip(rows, column, strict=True):
+                    if not value.strip():
+                        emit("required-value-missing", row, line, label(position), value, cells,
+                             field=name)
+        for position, name, check in self.validators:
+            column = columns[position]
+            bad = {}
+            for value in set(column):
+                if value:
+                    problem = check(value)
+                    if problem is not None and value.strip():
+                        bad[value] = problem
+            if bad:
+                for (row, line, cells), value in zip(rows, column, strict=True):
+                    if value in bad:
+                        rule, fields = bad[value]
+                        emit(rule, row, line, label(position), value, cells, field=name,
+                             **fields)
+
 
 ID_FIELDS = {"externalId", "taxId", "originTaxId", "destinationTaxId", "originExternalId",
              "destinationExternalId", "entityExternalId", "userId", "destinationCuit",
@@ -152,6 +180,33 @@ class SpreadsheetDamage(Check):
             if value and SCIENTIFIC.fullmatch(value.strip()):
                 self.ctx.emit("id-in-scientific-notation", row, line, self.ctx.label(position),
                               value, cells, field=self.names[position])
+
+    def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
+        # a column is scanned value by value only when its joined text may hold a formula
+        # start or an id in scientific notation; findings keep row()'s order within a row
+        columns = list(zip(*[cells for _, _, cells in rows], strict=True))
+        for position in range(self.width):
+            column = columns[position]
+            if _MAY_START_FORMULA.search("\n" + "\n".join(column)):
+                for (row, line, cells), value in zip(rows, column, strict=True):
+                    if value and value[0] in FORMULA_START and _is_formula(value):
+                        self.ctx.emit("formula-injection", row, line, self.ctx.label(position),
+                                      value, cells, field=self.names[position], char=value[0])
+        for position in self.id_positions:
+            column = columns[position]
+            if _MAY_BE_SCIENTIFIC.search("\n".join(column)):
+                for (row, line, cells), value in zip(rows, column, strict=True):
+                    if value and SCIENTIFIC.fullmatch(value.strip()):
+                        self.ctx.emit("id-in-scientific-notation", row, line,
+                                      self.ctx.label(position), value, cells,
+                                      field=self.names[position])
+
+
+#: a value starting a line that may be a formula (a superset of _is_formula: + and - followed
+#: by an ASCII digit, a parenthesis or a dot are numbers and phones, the common case)
+_MAY_START_FORMULA = re.compile(r"\n(?:[=@\t\r]|[+-]\s*[^0-9(.])")
+#: what every id in scientific notation holds (SCIENTIFIC needs a digit, an e and a digit)
+_MAY_BE_SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
 
 
 def _is_formula(value: str) -> bool:

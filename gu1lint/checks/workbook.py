@@ -19,7 +19,9 @@ class UncachedFormulas(Check):
         return ctx.table.format == "xlsx"
 
     def row(self, row: int, line: int, cells: list[str]) -> None:
-        for position, formula in self.ctx.table.uncached:
+        ctx = self.ctx  # in the engine's blocks the reader has moved on: its rows' formulas
+        uncached = ctx.uncached.get(row, ()) if ctx.pending is not None else ctx.table.uncached
+        for position, formula in uncached:
             if position in self.names:
                 self.ctx.emit("formula-without-cached-value", row, line,
                               self.ctx.label(position), "", cells, field=self.names[position],
