@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -22,6 +23,7 @@ _TAX_ID_STRIP = str.maketrans("", "", ".-/ ")
 KEY_FIELD = {"transactions": "externalId", "entities": "taxId"}
 #: rows the checks see at a time (findings keep the order and cap of a row-by-row pass)
 BLOCK_ROWS = 1024
+_CELLS = itemgetter(2)
 
 
 @dataclass
@@ -232,42 +234,58 @@ def _file_level(ctx: FileContext, table: Table, plan: ColumnPlan) -> None:
 
 def _stream_rows(ctx: FileContext, table: Table, plan: ColumnPlan, runners: list[Any]) -> int:
     """Read the rows, padded to the plan, and hand them to the checks in blocks."""
-    width, extra, fill = plan.width, plan.extra, plan.fill_empty
-    ragged = table.format == "csv"
-    workbook = table.format == "xlsx"
+    rows = _with_uncached(ctx, table) if table.format == "xlsx" else table.rows
     count = 0
-    block: list[tuple[int, int, list[str]]] = []
     ctx.pending = []
     try:
-        for item in table.rows:
-            count += 1
-            cells = item[2]
+        while True:
+            block: list[tuple[int, int, list[str]]] = []
+            try:
+                block.extend(islice(rows, BLOCK_ROWS))  # keeps the rows read before an error
+            except ReadError as exc:
+                count += len(block)
+                _pad(ctx, block, plan, table.format == "csv")
+                _run_block(ctx, block, runners)
+                ctx.pending = None
+                ctx.emit("unreadable-file", line=exc.line, reason=exc.reason)
+                return count
+            if not block:
+                return count
+            count += len(block)
+            _pad(ctx, block, plan, table.format == "csv")
+            _run_block(ctx, block, runners)
+    finally:
+        ctx.pending = None
+
+
+def _with_uncached(ctx: FileContext, table: Table) -> Any:
+    """The rows of a workbook, keeping each row's formulas without a cached value."""
+    for item in table.rows:
+        if table.uncached:
+            ctx.uncached[item[0]] = table.uncached
+        yield item
+
+
+def _pad(ctx: FileContext, block: list[tuple[int, int, list[str]]], plan: ColumnPlan,
+         ragged: bool) -> None:
+    """Cells of the plan's width (a CSV row of another length is reported first), constant
+    columns appended, empty cells given their defaults."""
+    width = plan.width
+    if set(map(len, map(_CELLS, block))) != {width}:
+        for index, (row, line, cells) in enumerate(block):
             if len(cells) != width:
-                row, line = item[0], item[1]
                 if ragged:
                     ctx.emit("row-cell-count-mismatch", row=row, line=line, cells=cells,
                              count=len(cells), expected=width)
-                cells = (cells + [""] * (width - len(cells)))[:width]
-                item = (row, line, cells)
-            if extra:
-                cells.extend(extra)
-            for position, default in fill:
+                block[index] = (row, line, (cells + [""] * (width - len(cells)))[:width])
+    if plan.extra:
+        for _, _, cells in block:
+            cells.extend(plan.extra)
+    if plan.fill_empty:
+        for _, _, cells in block:
+            for position, default in plan.fill_empty:
                 if not cells[position].strip():
                     cells[position] = default
-            if workbook and table.uncached:
-                ctx.uncached[item[0]] = table.uncached
-            block.append(item)
-            if len(block) == BLOCK_ROWS:
-                _run_block(ctx, block, runners)
-                block = []
-    except ReadError as exc:
-        _run_block(ctx, block, runners)
-        block = []
-        ctx.pending = None
-        ctx.emit("unreadable-file", line=exc.line, reason=exc.reason)
-    _run_block(ctx, block, runners)
-    ctx.pending = None
-    return count
 
 
 def _run_block(ctx: FileContext, block: list[tuple[int, int, list[str]]],
