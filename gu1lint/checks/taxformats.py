@@ -66,6 +66,11 @@ def check_tax_id(country: str, kind: str, number: str) -> Problem | None:
     docs = documents().get((country, kind))
     if not docs or not number:
         return None
+    return check_documents(docs, kind, number)
+
+
+def check_documents(docs: tuple[Document, ...], kind: str, number: str) -> Problem | None:
+    """check_tax_id once the (country, type) documents are known and the id is not empty."""
     for doc in docs:
         if doc.pattern.fullmatch(number):
             return _check_document(doc, kind, number)
@@ -129,6 +134,16 @@ _PARTY = {
            ((14,), re.compile(r"[0-9A-Z]{12}[0-9]{2}"), "CNPJ", "cnpj")),
     "CL": (((8, 9, 10), re.compile(r"[0-9]{7,9}[0-9K]"), "RUT", "rut"),),
 }
+
+
+PartyDocument = tuple[tuple[int, ...], "re.Pattern[str]", str, Callable[[str], bool]]
+
+
+@cache
+def party_documents(country: str) -> tuple[PartyDocument, ...]:
+    """(lengths, pattern, document, check-digit test) of a party country; () when none."""
+    return tuple((lengths, pattern, name, CHECKS[check])
+                 for lengths, pattern, name, check in _PARTY.get(country, ()))
 
 
 def party_check_digit_problem(country: str, number: str) -> str | None:

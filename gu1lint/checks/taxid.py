@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from gu1lint.checks.base import Check
 from gu1lint.checks.entities import row_country
 from gu1lint.checks.taxformats import (
+    check_documents,
     check_tax_id,
+    documents,
     normalize_tax_id,
     party_check_digit_problem,
+    party_documents,
 )
 
 __all__ = ["TaxIdRules", "PartyTaxIds", "check_tax_id", "normalize_tax_id"]
@@ -44,14 +49,17 @@ class TaxIdRules(Check):
         # row() without its per-row lookups; a tax id is rarely repeated, so no cache
         tax_at, type_at, country_at = self.tax_at, self.type_at, self.country_at
         batch = self.batch or ""
+        table = documents()
         for row, line, cells in rows:
             raw = cells[tax_at]  # type: ignore[index]
-            number = normalize_tax_id(raw)
-            if not number or not raw.strip():
-                continue
             country = (cells[country_at].strip() or batch) if country_at is not None else batch
             kind = cells[type_at].strip()  # type: ignore[index]
-            problem = check_tax_id(country, kind, number)
+            docs = table.get((country, kind))
+            if not docs or not raw.strip():
+                continue
+            # normalize_tax_id, inline
+            number = raw.replace(".", "").replace("-", "").replace("/", "").replace(" ", "").upper()
+            problem = check_documents(docs, kind, number) if number else None
             if problem is not None:
                 self._emit(problem, row, line, cells, raw, country, kind)
 
@@ -101,7 +109,35 @@ class PartyTaxIds(Check):
             country = cells[country_at].strip() if country_at is not None else "AR"
             document = party_check_digit_problem(country, normalize_tax_id(raw))
             if document is not None:
-                self.ctx.emit("party-tax-id-check-digit-invalid", row, line,
-                              self.ctx.label(position), raw, cells, field=name,
-                              country=country, document=document)
+                self._emit(row, line, cells, position, name, raw, country, document)
+
+    def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
+        # row() per pair of columns; only ids of a country with documents are normalized
+        for position, name, country_at in self.pairs:
+            documents_of: dict[str, tuple[str, tuple[Any, ...]]] = {}
+            for row, line, cells in rows:
+                raw = cells[position]
+                if not raw:
+                    continue
+                cell = cells[country_at] if country_at is not None else "AR"
+                known = documents_of.get(cell)
+                if known is None:
+                    country = cell.strip()
+                    known = documents_of[cell] = (country, party_documents(country))
+                if not known[1]:
+                    continue
+                # normalize_tax_id, inline
+                number = (raw.replace(".", "").replace("-", "").replace("/", "")
+                          .replace(" ", "").upper())
+                for lengths, pattern, document, check in known[1]:
+                    if len(number) in lengths and pattern.fullmatch(number):
+                        if not check(number):
+                            self._emit(row, line, cells, position, name, raw, known[0],
+                                       document)
+                        break
+
+    def _emit(self, row: int, line: int, cells: list[str], position: int, name: str, raw: str,
+              country: str, document: str) -> None:
+        self.ctx.emit("party-tax-id-check-digit-invalid", row, line, self.ctx.label(position),
+                      raw, cells, field=name, country=country, document=document)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -59,6 +60,44 @@ def _currency(v: str) -> tuple[str, dict[str, Any]] | None:
 
 def _email(v: str) -> tuple[str, dict[str, Any]] | None:
     return None if EMAIL.fullmatch(v) else ("email-invalid", {})
+
+
+def _lines_of(pattern: str) -> Callable[[set[str]], bool]:
+    """A test that each of some values fully matches `pattern`, which cannot match a line break:
+    the values, joined by line breaks, are matched once (a value holding a line break fails).
+    A value and its line break are an atomic group: a failing value never makes the engine
+    retry other ways of matching the values before it."""
+    lines = re.compile(f"(?>(?:{pattern})\n)*+")
+
+    def all_match(values: set[str]) -> bool:
+        text = "\n".join(values) + "\n"
+        return text.count("\n") == len(values) and lines.fullmatch(text) is not None
+    return all_match
+
+
+#: ISO_DATE_TIME with a zone wherever there is a time: the dates date_problem accepts as they are
+_ZONED_DATES = _lines_of(r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?"
+                         r"(?:Z|[+-]\d{2}(?::?\d{2})?))?")
+
+
+def _all_dates_good(values: set[str]) -> bool:
+    if not _ZONED_DATES(values):
+        return False
+    try:
+        list(map(dt.datetime.fromisoformat, values))
+    except ValueError:
+        return False
+    return True
+
+
+#: for some validators, a test that none of a set of values (empty excepted) has a problem; a
+#: False answer only means that the values are validated one by one
+ALL_GOOD: dict[Validator, Callable[[set[str]], bool]] = {
+    _amount: _lines_of(AMOUNT.pattern),
+    _integer: _lines_of(INTEGER.pattern),
+    _email: _lines_of(EMAIL.pattern),
+    _date: _all_dates_good,
+}
 
 
 def validator_for(kind: str, name: str) -> Validator | None:
@@ -135,8 +174,13 @@ class FieldValues(Check):
                              field=name)
         for position, name, check in self.validators:
             column = columns[position]
+            distinct = set(column)
+            distinct.discard("")
+            all_good = ALL_GOOD.get(check)
+            if all_good is not None and all_good(distinct):
+                continue
             bad = {}
-            for value in set(column):
+            for value in distinct:
                 if value:
                     problem = check(value)
                     if problem is not None and value.strip():
@@ -194,7 +238,8 @@ class SpreadsheetDamage(Check):
                                       value, cells, field=self.names[position], char=value[0])
         for position in self.id_positions:
             column = columns[position]
-            if _MAY_BE_SCIENTIFIC.search("\n".join(column)):
+            text = "\n".join(column)
+            if _MAY_BE_EXPONENT.search(text.lower()) and _MAY_BE_SCIENTIFIC.search(text):
                 for (row, line, cells), value in zip(rows, column, strict=True):
                     if value and SCIENTIFIC.fullmatch(value.strip()):
                         self.ctx.emit("id-in-scientific-notation", row, line,
@@ -205,7 +250,9 @@ class SpreadsheetDamage(Check):
 #: a value starting a line that may be a formula (a superset of _is_formula: + and - followed
 #: by an ASCII digit, a parenthesis or a dot are numbers and phones, the common case)
 _MAY_START_FORMULA = re.compile(r"\n(?:[=@\t\r]|[+-]\s*[^0-9(.])")
-#: what every id in scientific notation holds (SCIENTIFIC needs a digit, an e and a digit)
+#: what every id in scientific notation holds (SCIENTIFIC needs a digit, an e and a digit);
+#: the first test, on lower-cased text, is the fast one (a pattern starting with a letter)
+_MAY_BE_EXPONENT = re.compile(r"e[+-]?\d")
 _MAY_BE_SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
 
 
