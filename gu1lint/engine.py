@@ -53,6 +53,8 @@ class FileContext:
         self.pending: list[tuple[Any, ...]] | None = None
         #: (xlsx) formulas without a cached value of the block's rows, by row
         self.uncached: dict[int, list[tuple[int, str]]] = {}
+        self._block: list[tuple[int, int, list[str]]] | None = None
+        self._columns: list[tuple[str, ...]] = []
         key_field = KEY_FIELD.get(kind)
         self.key_position = plan.index.get(key_field) if key_field else None
 
@@ -63,6 +65,13 @@ class FileContext:
     def label(self, position: int) -> str:
         """The header of a position (or what supplies a constant column)."""
         return self.plan.labels[position]
+
+    def columns(self, rows: list[tuple[int, int, list[str]]]) -> list[tuple[str, ...]]:
+        """The cells of a block of rows as columns, worked out once for all the checks."""
+        if self._block is not rows:
+            self._block = rows
+            self._columns = list(zip(*[cells for _, _, cells in rows], strict=True))
+        return self._columns
 
     def note(self, text: str) -> None:
         """A fact about the run (never a finding)."""
@@ -297,6 +306,7 @@ def _run_block(ctx: FileContext, block: list[tuple[int, int, list[str]]],
     if ctx.pending:
         ctx.flush()
     ctx.uncached.clear()
+    ctx.columns([])  # let the block go
 
 
 def check_request(report: Report, run: RunOptions, catalog: Catalog) -> None:

@@ -59,7 +59,7 @@ class TextDamage(Check):
     def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
         # the row test of row(), per column: only a column whose joined text may hold damage
         # is scanned value by value; for one row the findings keep the order of the fields
-        columns = list(zip(*[cells for _, _, cells in rows], strict=True))
+        columns = self.ctx.columns(rows)
         for position, name in self.fields:
             column = columns[position]
             if _suspect("|".join(column)):

@@ -163,24 +163,26 @@ class FieldValues(Check):
     def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
         # column by column over distinct values; for one row the findings keep row()'s order
         # (required fields, then validators), as the engine orders a block's findings by row
-        columns = list(zip(*[cells for _, _, cells in rows], strict=True))
+        columns = self.ctx.columns(rows)
         emit, label = self.ctx.emit, self.ctx.label
+        distinct: dict[int, set[str]] = {}
         for position, name in self.required:
             column = columns[position]
-            if not all(map(str.strip, set(column))):
+            values = distinct[position] = set(column)
+            if not all(map(str.strip, values)):
                 for (row, line, cells), value in zip(rows, column, strict=True):
                     if not value.strip():
                         emit("required-value-missing", row, line, label(position), value, cells,
                              field=name)
         for position, name, check in self.validators:
             column = columns[position]
-            distinct = set(column)
-            distinct.discard("")
+            values = distinct[position] if position in distinct else set(column)
+            values.discard("")
             all_good = ALL_GOOD.get(check)
-            if all_good is not None and all_good(distinct):
+            if all_good is not None and all_good(values):
                 continue
             bad = {}
-            for value in distinct:
+            for value in values:
                 if value:
                     problem = check(value)
                     if problem is not None and value.strip():
@@ -228,7 +230,7 @@ class SpreadsheetDamage(Check):
     def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
         # a column is scanned value by value only when its joined text may hold a formula
         # start or an id in scientific notation; findings keep row()'s order within a row
-        columns = list(zip(*[cells for _, _, cells in rows], strict=True))
+        columns = self.ctx.columns(rows)
         for position in range(self.width):
             column = columns[position]
             if _MAY_START_FORMULA.search("\n" + "\n".join(column)):
