@@ -8,6 +8,9 @@ from gu1lint.checks.base import Check
 from gu1lint.checks.taxid import normalize_tax_id
 
 
+_TYPES = {"person": "person", "company": "company"}
+
+
 def where(ctx: Any, first: tuple[str, int]) -> str:
     """'row 5' in the same file, 'other.csv row 5' in another."""
     path, row = first
@@ -70,6 +73,7 @@ class EntityDuplicates(Check):
         tax = normalize_tax_id(cells[self.tax_at]) if self.tax_at is not None else ""
         if tax:
             kind = cells[self.type_at].strip() if self.type_at is not None else ""
+            kind = _TYPES.get(kind, kind)  # one shared string per type in the index, not one a row
             first = self.tax_seen.setdefault(tax, (ctx.path, row, kind, ext))
             if first[:2] != (ctx.path, row):
                 rule = self.same_type_rule if first[2] == kind else "tax-id-type-mismatch"
