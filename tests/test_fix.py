@@ -26,7 +26,7 @@ from gu1lint.fix.values import (
 )
 
 FIX = FIXTURES / "fix"
-REPAIR_NOTE = re.compile(r"would repair (\d+) findings(?:; gu1lint fix --unsafe-fixes (\d+))?")
+REPAIR_NOTE = re.compile(r"would repair (\d+) findings?(?:; gu1lint fix --unsafe-fixes (\d+))?")
 
 
 def spots(report: dict) -> set[tuple[int | None, str | None, str]]:

@@ -38,10 +38,14 @@ def note_fixable(report: Report, jobs: Iterable[tuple[str, FileOptions]], catalo
         except Gu1lintError:
             continue  # an unreadable file already has its finding
         if unsafe > safe:
-            report.note(f"{result.path}: gu1lint fix would repair {safe} findings; "
+            report.note(f"{result.path}: gu1lint fix would repair {_findings(safe)}; "
                         f"gu1lint fix --unsafe-fixes {unsafe}")
         elif safe:
-            report.note(f"{result.path}: gu1lint fix would repair {safe} findings")
+            report.note(f"{result.path}: gu1lint fix would repair {_findings(safe)}")
+
+
+def _findings(count: int) -> str:
+    return f"{count} finding" if count == 1 else f"{count} findings"
 
 
 def count_repairs(result: FileResult, candidates: list[Finding], options: FileOptions,
