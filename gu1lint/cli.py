@@ -17,6 +17,33 @@ from gu1lint.options import FORMATS, MODES, PLANS
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+API_URL_HELP = "API base URL (else GU1_API_URL, else https://api.gu1.ai); the key is GU1_API_KEY."
+
+# options that several commands share, word for word
+KIND = click.option("--kind", type=click.Choice(KINDS),
+                    help="Import kind (else config, mapping target, header).")
+KIND_REQUIRED = click.option("--kind", type=click.Choice(KINDS), required=True)
+MAPPING = click.option("--mapping", type=click.Path(),
+                       help="Saved mapping file as the API returns it.")
+MAPPING_ID = click.option("--mapping-id", help="Pick one mapping from a mappings list file.")
+COLUMN_MAPPING = click.option("--column-mapping", help="Inline columnMapping JSON (CSV only).")
+MODE = click.option("--mode", type=click.Choice(MODES), help="Entity import mode (default manual).")
+COUNTRY = click.option("--country", help="Batch-level ISO2 country for entities.")
+PLAN = click.option("--plan", type=click.Choice(PLANS), help="Row limits of this plan.")
+LIMITS = click.option("--limits", type=click.Path(),
+                      help="JSON of GET /individual-organization/batch-upload-enabled.")
+VALIDATE_EXISTING_ENTITY = click.option(
+    "--validate-existing-entity/--no-validate-existing-entity", default=None)
+SKIP_DUPLICATES = click.option("--skip-duplicates", is_flag=True, default=None,
+                               help="Transactions: skipDuplicates=true.")
+ENTITIES = click.option("--entities", multiple=True, type=click.Path(),
+                        help="Entity files of known references.")
+FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS),
+                      help="Output format (default text).")
+OUTPUT = click.option("--output", type=click.Path(), help="Write the report to this file.")
+CONFIG = click.option("--config", "config_path", type=click.Path(), help="Explicit config file.")
+API_URL = click.option("--api-url", help=API_URL_HELP)
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="gu1lint")
 @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
@@ -33,27 +60,29 @@ def comma_list(values: Sequence[str]) -> list[str]:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--kind", type=click.Choice(KINDS), help="Import kind (else config, mapping target, header).")
-@click.option("--mapping", type=click.Path(), help="Saved mapping file as the API returns it.")
-@click.option("--mapping-id", help="Pick one mapping from a mappings list file.")
-@click.option("--column-mapping", help="Inline columnMapping JSON (CSV only).")
-@click.option("--mode", type=click.Choice(MODES), help="Entity import mode (default manual).")
-@click.option("--country", help="Batch-level ISO2 country for entities.")
-@click.option("--plan", type=click.Choice(PLANS), help="Row limits of this plan.")
-@click.option("--limits", type=click.Path(), help="JSON of GET /individual-organization/batch-upload-enabled.")
+@KIND
+@MAPPING
+@MAPPING_ID
+@COLUMN_MAPPING
+@MODE
+@COUNTRY
+@PLAN
+@LIMITS
 @click.option("--batch-error-handling",
               type=click.Choice(["rollback_all", "continue_collect_errors", "stop_keep_success"]))
-@click.option("--validate-existing-entity/--no-validate-existing-entity", default=None)
-@click.option("--skip-duplicates", is_flag=True, default=None, help="Transactions: skipDuplicates=true.")
-@click.option("--entities", multiple=True, type=click.Path(), help="Entity files of known references.")
+@VALIDATE_EXISTING_ENTITY
+@SKIP_DUPLICATES
+@ENTITIES
 @click.option("--select", multiple=True, help="Only these codes or rules (comma list).")
 @click.option("--ignore", multiple=True, help="Skip these codes or rules (comma list).")
 @click.option("--format", "fmt", type=click.Choice((*FORMATS, "auto")),
               help="Output format (default auto: github in GitHub Actions, else text).")
-@click.option("--output", type=click.Path(), help="Write the report to this file.")
-@click.option("--fail-on", type=click.Choice(["error", "warning"]), help="Severity that fails (default error).")
-@click.option("--max-findings", type=click.IntRange(min=1), help="Findings per file (default 1000).")
-@click.option("--config", "config_path", type=click.Path(), help="Explicit config file.")
+@OUTPUT
+@click.option("--fail-on", type=click.Choice(["error", "warning"]),
+              help="Severity that fails (default error).")
+@click.option("--max-findings", type=click.IntRange(min=1),
+              help="Findings per file (default 1000).")
+@CONFIG
 @click.option("--statistics", is_flag=True, default=None, help="Counts per code and rule.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Files linted in parallel.")
 @click.option("--request", is_flag=True, default=None, help="The files form one upload request.")
@@ -90,9 +119,9 @@ def explain(name: str) -> int:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--kind", type=click.Choice(KINDS), required=True)
+@KIND_REQUIRED
 @click.option("--mapping", type=click.Path(), help="Rename fields to the mapping's headers.")
-@click.option("--mapping-id", help="Pick one mapping from a mappings list file.")
+@MAPPING_ID
 def schema(kind: str, mapping: str | None, mapping_id: str | None) -> int:
     """Print the Frictionless Table Schema that the checks enforce."""
     from gu1lint.commands.catalog_cmds import print_schema
@@ -100,34 +129,35 @@ def schema(kind: str, mapping: str | None, mapping_id: str | None) -> int:
     return print_schema(kind, mapping, mapping_id)
 
 
-API_URL_HELP = "API base URL (else GU1_API_URL, else https://api.gu1.ai); the key is GU1_API_KEY."
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--kind", type=click.Choice(KINDS), help="Import kind (else config, mapping target, header).")
-@click.option("--mapping", type=click.Path(), help="Saved mapping file (its id is sent as mappingId).")
-@click.option("--mapping-id", help="Pick one mapping from a mappings list file.")
+@KIND
+@click.option("--mapping", type=click.Path(),
+              help="Saved mapping file (its id is sent as mappingId).")
+@MAPPING_ID
 @click.option("--column-mapping", help="Inline columnMapping JSON (transactions, CSV only).")
-@click.option("--mode", type=click.Choice(MODES), help="Entity import mode (default manual).")
-@click.option("--country", help="Batch-level ISO2 country for entities.")
-@click.option("--plan", type=click.Choice(PLANS), help="Row limits of this plan.")
-@click.option("--limits", type=click.Path(), help="JSON of GET /individual-organization/batch-upload-enabled.")
+@MODE
+@COUNTRY
+@PLAN
+@LIMITS
 @click.option("--batch-error-handling",
               type=click.Choice(["rollback_all", "continue_collect_errors", "stop_keep_success"]),
-              help="Transactions (default here: continue_collect_errors, so row failures are kept).")
-@click.option("--validate-existing-entity/--no-validate-existing-entity", default=None)
-@click.option("--skip-duplicates", is_flag=True, default=None, help="Transactions: skipDuplicates=true.")
-@click.option("--entities", multiple=True, type=click.Path(), help="Entity files of known references.")
-@click.option("--api-url", help=API_URL_HELP)
+              help="Transactions (default here: continue_collect_errors, so row failures are "
+                   "kept).")
+@VALIDATE_EXISTING_ENTITY
+@SKIP_DUPLICATES
+@ENTITIES
+@API_URL
 @click.option("--force", is_flag=True, help="Upload even when linting finds errors.")
 @click.option("--poll-interval", type=click.FloatRange(min=0.05), default=2.0, show_default=True,
               help="Seconds between job status polls.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=600.0, show_default=True,
               help="Seconds to wait for each job.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default text).")
-@click.option("--output", type=click.Path(), help="Write the report to this file.")
-@click.option("--config", "config_path", type=click.Path(), help="Explicit config file.")
+@FORMAT
+@OUTPUT
+@CONFIG
 def upload(**flags: object) -> int:
     """Lint, upload what passes, wait for the job, reconcile the server's failures."""
     from gu1lint.commands.upload import run_upload
@@ -137,11 +167,11 @@ def upload(**flags: object) -> int:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("job_id")
-@click.option("--kind", type=click.Choice(KINDS), required=True)
+@KIND_REQUIRED
 @click.option("--csv", "use_csv", is_flag=True, help="Read the failures CSV instead of the JSON.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format (default text).")
-@click.option("--output", type=click.Path(), help="Write the report to this file.")
-@click.option("--api-url", help=API_URL_HELP)
+@FORMAT
+@OUTPUT
+@API_URL
 def failures(job_id: str, kind: str, use_csv: bool, fmt: str | None, output: str | None,
              api_url: str | None) -> int:
     """Fetch a job's failures and render them like findings."""
@@ -152,7 +182,7 @@ def failures(job_id: str, kind: str, use_csv: bool, fmt: str | None, output: str
 
 @cli.command(context_settings=CONTEXT)
 @click.option("--output", type=click.Path(), help="Save to this file (for check --limits).")
-@click.option("--api-url", help=API_URL_HELP)
+@API_URL
 def limits(output: str | None, api_url: str | None) -> int:
     """Save the organization's batch-upload limits."""
     from gu1lint.commands.upload import run_fetch
@@ -167,7 +197,7 @@ def mappings() -> None:
 
 @mappings.command("pull", context_settings=CONTEXT)
 @click.option("--output", type=click.Path(), help="Save to this file (for check --mapping).")
-@click.option("--api-url", help=API_URL_HELP)
+@API_URL
 def mappings_pull(output: str | None, api_url: str | None) -> int:
     """Save every saved mapping of the organization."""
     from gu1lint.commands.upload import run_fetch
@@ -197,20 +227,22 @@ def emulator(host: str, port: int, tokens: tuple[str, ...], plan: str, fail_firs
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--kind", type=click.Choice(KINDS), help="Import kind (else config, mapping target, header).")
-@click.option("--mapping", type=click.Path(), help="Saved mapping file as the API returns it.")
-@click.option("--mapping-id", help="Pick one mapping from a mappings list file.")
-@click.option("--column-mapping", help="Inline columnMapping JSON (CSV only).")
-@click.option("--mode", type=click.Choice(MODES), help="Entity import mode (default manual).")
-@click.option("--country", help="Batch-level ISO2 country for entities.")
+@KIND
+@MAPPING
+@MAPPING_ID
+@COLUMN_MAPPING
+@MODE
+@COUNTRY
 @click.option("--unsafe-fixes", is_flag=True, help="Also fix amounts, dates and CPF/CNPJ zeros.")
 @click.option("--date-order", type=click.Choice(["dmy", "mdy"]),
               help="How to read nn/nn/yyyy dates (unsafe fix); else only unambiguous ones.")
-@click.option("--diff", is_flag=True, help="Print a unified diff of the changed rows; write nothing.")
-@click.option("--in-place", is_flag=True, help="Replace each file (atomically) instead of NAME.fixed.EXT.")
+@click.option("--diff", is_flag=True,
+              help="Print a unified diff of the changed rows; write nothing.")
+@click.option("--in-place", is_flag=True,
+              help="Replace each file (atomically) instead of NAME.fixed.EXT.")
 @click.option("--output-dir", type=click.Path(file_okay=False), help="Write the fixed files here.")
 @click.option("--sheet", help="Excel sheet to fix (default the first).")
-@click.option("--config", "config_path", type=click.Path(), help="Explicit config file.")
+@CONFIG
 def fix(**flags: object) -> int:
     """Repair values whose meaning cannot change; more with --unsafe-fixes."""
     from gu1lint.commands.fix import run_fix
@@ -220,15 +252,15 @@ def fix(**flags: object) -> int:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("path", type=click.Path())
-@click.option("--kind", type=click.Choice(KINDS), help="Import kind (else config, mapping target, header).")
-@click.option("--plan", type=click.Choice(PLANS), help="Row limits of this plan.")
-@click.option("--limits", type=click.Path(), help="JSON of GET /individual-organization/batch-upload-enabled.")
-@click.option("--mapping", type=click.Path(), help="Saved mapping file as the API returns it.")
-@click.option("--mapping-id", help="Pick one mapping from a mappings list file.")
-@click.option("--column-mapping", help="Inline columnMapping JSON (CSV only).")
+@KIND
+@PLAN
+@LIMITS
+@MAPPING
+@MAPPING_ID
+@COLUMN_MAPPING
 @click.option("--output-dir", type=click.Path(file_okay=False), help="Write the parts here.")
 @click.option("--sheet", help="Excel sheet to split (default the first).")
-@click.option("--config", "config_path", type=click.Path(), help="Explicit config file.")
+@CONFIG
 def split(**flags: object) -> int:
     """Split a file over its row limit into parts that each fit."""
     from gu1lint.commands.split import run_split
