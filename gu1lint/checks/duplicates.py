@@ -71,11 +71,15 @@ class EntityDuplicates(Check):
         ctx = self.ctx
         ext = cells[self.ext_at].strip() if self.ext_at is not None else ""
         tax = normalize_tax_id(cells[self.tax_at]) if self.tax_at is not None else ""
+        if not (tax or ext):
+            return
+        kind = cells[self.type_at].strip() if self.type_at is not None else ""
+        kind = _TYPES.get(kind, kind)  # one shared string per type in the index, not one a row
+        # one record per row, shared by both indexes: (path, row, type, externalId, taxId)
+        record = (ctx.path, row, kind, ext, tax)
         if tax:
-            kind = cells[self.type_at].strip() if self.type_at is not None else ""
-            kind = _TYPES.get(kind, kind)  # one shared string per type in the index, not one a row
-            first = self.tax_seen.setdefault(tax, (ctx.path, row, kind, ext))
-            if first[:2] != (ctx.path, row):
+            first = self.tax_seen.setdefault(tax, record)
+            if first is not record:
                 rule = self.same_type_rule if first[2] == kind else "tax-id-type-mismatch"
                 if rule == self.same_type_rule and ext and first[3] and ext != first[3]:
                     rule = self.other_ext_rule
@@ -83,10 +87,10 @@ class EntityDuplicates(Check):
                          cells, type=kind, first_type=first[2], first=where(ctx, first[:2]),
                          external_id=ext, first_external_id=first[3])
         if ext:
-            first = self.ext_seen.setdefault(ext, (ctx.path, row, tax))
-            if first[:2] != (ctx.path, row):
-                other_tax = bool(tax and first[2] and tax != first[2])
+            first = self.ext_seen.setdefault(ext, record)
+            if first is not record:
+                other_tax = bool(tax and first[4] and tax != first[4])
                 ctx.emit("entity-external-id-duplicate-other-tax-id" if other_tax
                          else "entity-external-id-duplicate", row, line,
                          ctx.label(self.ext_at), cells[self.ext_at], cells,  # type: ignore[arg-type]
-                         first=where(ctx, first[:2]), tax_id=tax, first_tax_id=first[2])
+                         first=where(ctx, first[:2]), tax_id=tax, first_tax_id=first[4])
