@@ -245,24 +245,25 @@ def _stream_rows(ctx: FileContext, table: Table, plan: ColumnPlan, runners: list
     """Read the rows, padded to the plan, and hand them to the checks in blocks."""
     rows = _with_uncached(ctx, table) if table.format == "xlsx" else table.rows
     count = 0
+    ragged = table.format == "csv"
     ctx.pending = []
     try:
         while True:
             block: list[tuple[int, int, list[str]]] = []
+            error = None
             try:
                 block.extend(islice(rows, BLOCK_ROWS))  # keeps the rows read before an error
             except ReadError as exc:
-                count += len(block)
-                _pad(ctx, block, plan, table.format == "csv")
-                _run_block(ctx, block, runners)
-                ctx.pending = None
-                ctx.emit("unreadable-file", line=exc.line, reason=exc.reason)
+                error = exc
+            count += len(block)
+            _pad(ctx, block, plan, ragged)
+            _run_block(ctx, block, runners)
+            if error is not None:
+                ctx.pending = None  # a file-level finding, outside the rows' order and cap
+                ctx.emit("unreadable-file", line=error.line, reason=error.reason)
                 return count
             if not block:
                 return count
-            count += len(block)
-            _pad(ctx, block, plan, table.format == "csv")
-            _run_block(ctx, block, runners)
     finally:
         ctx.pending = None
 

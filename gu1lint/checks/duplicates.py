@@ -7,7 +7,6 @@ from typing import Any
 from gu1lint.checks.base import Check
 from gu1lint.checks.taxid import normalize_tax_id
 
-
 _TYPES = {"person": "person", "company": "company"}
 
 
@@ -18,7 +17,7 @@ def where(ctx: Any, first: tuple[str, int]) -> str:
 
 
 class TransactionDuplicates(Check):
-    """A repeated externalId breaks the unique constraint on insert (skipped with skipDuplicates)."""
+    """A repeated externalId breaks the unique constraint on insert (skipDuplicates skips it)."""
 
     kinds = ("transactions",)
     rules = ("transaction-external-id-duplicate",)
@@ -33,8 +32,9 @@ class TransactionDuplicates(Check):
         key = cells[self.at].strip()  # type: ignore[index]
         if not key:
             return
-        first = self.seen.setdefault(key, (self.ctx.path, row))
-        if first[1] != row or first[0] != self.ctx.path:
+        record = (self.ctx.path, row)
+        first = self.seen.setdefault(key, record)
+        if first is not record:
             self.ctx.emit("transaction-external-id-duplicate", row, line,
                           self.ctx.label(self.at), cells[self.at], cells,  # type: ignore[index]
                           severity=self.severity, first=where(self.ctx, first))
