@@ -1,4 +1,4 @@
-"""The failure-code catalog and the rule table, read from `rules/codes.toml` and `rules/rules.toml`."""
+"""The failure-code catalog and the rule table, from `rules/codes.toml` and `rules/rules.toml`."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ class Rule:
     message: str
     help: str
     summary: str = ""
-    #: False for an opt-in rule: reported only when --select names it or the config gives it a severity
+    #: False for an opt-in rule: reported only when --select names it or the config gives it
+    #: a severity
     enabled: bool = True
     fix: str | None = None  # "safe" (gu1lint fix) or "unsafe" (gu1lint fix --unsafe-fixes)
 
@@ -79,7 +80,8 @@ def load_catalog(lang: str | None = None) -> Catalog:
 @cache
 def _load_catalog(lang: str) -> Catalog:
     codes = {
-        name: Code(name=name, layer=d["layer"], origin=d["origin"], summary=d["summary"], help=d["help"])
+        name: Code(name=name, layer=d["layer"], origin=d["origin"], summary=d["summary"],
+                   help=d["help"])
         for name, d in load_toml("codes.toml").items()
     }
     rules = {

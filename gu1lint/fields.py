@@ -26,7 +26,7 @@ _NORM = re.compile(r"[\s_\-]+")
 
 
 def normalize_header(name: str) -> str:
-    """Compare headers case-insensitively, camelCase and snake_case alike: `external_id` = `externalId`."""
+    """Headers compare case-insensitively, camelCase and snake_case alike (`external_id`)."""
     return _NORM.sub("", name.lstrip("\ufeff").strip()).lower()
 
 

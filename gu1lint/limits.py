@@ -53,7 +53,8 @@ def load_limits(path: str | Path) -> OrgLimits:
 def _find_limits_object(data: Any) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         return None
-    keys = {"plan", "maxTransactionsPerFile", "maxBulkEntityItemsPerImport", "maxUserEventRowsPerFile"}
+    keys = {"plan", "maxTransactionsPerFile", "maxBulkEntityItemsPerImport",
+            "maxUserEventRowsPerFile"}
     if keys & data.keys():
         return data
     for value in data.values():

@@ -51,7 +51,8 @@ def mapping_from_json(data: Any, source: str, mapping_id: str | None = None) -> 
         elif len(candidates) == 1:
             data = candidates[0]
         else:
-            raise ConfigError(f"{source} holds {len(candidates)} mappings: choose one with --mapping-id")
+            raise ConfigError(f"{source} holds {len(candidates)} mappings: "
+                              "choose one with --mapping-id")
     elif isinstance(data, dict) and isinstance(data.get("mapping"), dict):
         data = data["mapping"]
     if not isinstance(data, dict) or not isinstance(data.get("columnMapping"), dict):
@@ -130,7 +131,8 @@ def resolve_columns(kind: str, header: list[str], mapping: SavedMapping | None,
     _resolve_mapped(plan, kind, header, mapping)
     for name in required:
         if name not in plan.index:
-            plan.problems.append(("mapping-required-field-unmapped", {"field": name, "column": None}))
+            plan.problems.append(("mapping-required-field-unmapped",
+                                  {"field": name, "column": None}))
     return plan
 
 

@@ -24,6 +24,7 @@ class RowLimit(Check):
             if rows > cap:
                 ctx.emit("transaction-file-over-hard-cap", rows=rows)
             elif rows > count:
-                ctx.emit("transaction-file-over-plan-limit", rows=rows, limit=count, limit_name=name)
+                ctx.emit("transaction-file-over-plan-limit", rows=rows, limit=count,
+                         limit_name=name)
         elif rows > count:
             ctx.emit("import-over-item-limit", rows=rows, limit=count, limit_name=name)

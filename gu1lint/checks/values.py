@@ -1,4 +1,4 @@
-"""Per-field value checks (required, enum, number, date, country, currency) and spreadsheet damage."""
+"""Per-field value checks (required, enum, number, date, country, currency), spreadsheet damage."""
 
 from __future__ import annotations
 
@@ -9,8 +9,17 @@ from typing import Any
 
 from gu1lint.checks.base import Check
 from gu1lint.checks.formats import (
-    AMOUNT, BOOLEANS, EMAIL, INTEGER, SCIENTIFIC, amount_hint, country_hint, currency_problem,
-    date_problem, enum_hint, iso2_codes,
+    AMOUNT,
+    BOOLEANS,
+    EMAIL,
+    INTEGER,
+    SCIENTIFIC,
+    amount_hint,
+    country_hint,
+    currency_problem,
+    date_problem,
+    enum_hint,
+    iso2_codes,
 )
 from gu1lint.fields import kind_spec
 

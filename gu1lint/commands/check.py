@@ -140,7 +140,8 @@ class OptionsBuilder:
         for pattern in merged.get("entities") or []:
             matches = sorted(self.config.root.glob(pattern))
             if not matches:
-                raise ConfigError(f"{self.config.source}: entities pattern {pattern!r} matches no file")
+                raise ConfigError(f"{self.config.source}: entities pattern {pattern!r} "
+                                  "matches no file")
             found.extend(str(m) for m in matches if m.is_file())
         return tuple(found)
 
@@ -203,7 +204,8 @@ def run_check(flags: dict[str, Any]) -> int:
         from gu1lint.fix.count import note_fixable
 
         note_fixable(report, jobs, catalog)
-    statistics = flags["statistics"] if flags["statistics"] is not None else config.settings.statistics
+    statistics = (flags["statistics"] if flags["statistics"] is not None
+                  else config.settings.statistics)
     fmt = flags["fmt"] or config.settings.format or "auto"
     write_report(report, catalog, fmt, flags["output"] or config.settings.output, bool(statistics))
     fail_on = flags["fail_on"] or config.settings.fail_on or "error"

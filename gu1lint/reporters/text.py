@@ -50,6 +50,8 @@ def render(report: Report, catalog: Catalog, stream: TextIO, color: bool = False
     verdict = "no problems found" if not s["errors"] and not s["warnings"] else (
         f"{s['errors']} error{'s' * (s['errors'] != 1)}, "
         f"{s['warnings']} warning{'s' * (s['warnings'] != 1)}")
-    line = f"{s['files']} file{'s' * (s['files'] != 1)}, {s['rows']} row{'s' * (s['rows'] != 1)}: {verdict}"
+    files = f"{s['files']} file{'s' * (s['files'] != 1)}"
+    rows = f"{s['rows']} row{'s' * (s['rows'] != 1)}"
+    line = f"{files}, {rows}: {verdict}"
     stream.write(paint(line, fg="red" if s["errors"] else "yellow" if s["warnings"] else "green",
                        bold=True) + "\n")
