@@ -10,6 +10,7 @@ from typing import Any
 
 from gu1lint.catalog import Catalog, load_catalog
 from gu1lint.checks import REGISTRY, Check
+from gu1lint.checks.taxformats import normalize_tax_id
 from gu1lint.errors import ReadError, UsageError
 from gu1lint.fields import TARGET_KIND, infer_kind, kind_spec
 from gu1lint.limits import limit_setting
@@ -32,6 +33,17 @@ class RunState:
 
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
     references: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    #: the files linted so far, in order: a key index may name a row as number << 32 | row
+    paths: list[str] = field(default_factory=list)
+
+    def file_number(self, path: str) -> int:
+        """A new number for a file about to be linted (a path given twice gets two)."""
+        self.paths.append(path)
+        return len(self.paths) - 1
+
+    def location(self, packed: int) -> tuple[str, int]:
+        """(path, row) of a row stored as file number << 32 | row."""
+        return self.paths[packed >> 32], packed & 0xFFFFFFFF
 
     def index(self, name: str) -> dict[str, Any]:
         """A named key index shared by every file of the call (e.g. `transactions.externalId`)."""
@@ -55,6 +67,7 @@ class FileContext:
         self.uncached: dict[int, list[tuple[int, str]]] = {}
         self._block: list[tuple[int, int, list[str]]] | None = None
         self._columns: list[tuple[str, ...]] = []
+        self._derived: dict[tuple[str, int], list[str]] = {}
         key_field = KEY_FIELD.get(kind)
         self.key_position = plan.index.get(key_field) if key_field else None
 
@@ -71,7 +84,26 @@ class FileContext:
         if self._block is not rows:
             self._block = rows
             self._columns = list(zip(*[cells for _, _, cells in rows], strict=True))
+            self._derived = {}
         return self._columns
+
+    def stripped(self, rows: list[tuple[int, int, list[str]]], position: int) -> list[str]:
+        """A column of the block with its values stripped, worked out once for all the checks."""
+        columns = self.columns(rows)
+        key = ("strip", position)
+        values = self._derived.get(key)
+        if values is None:
+            values = self._derived[key] = list(map(str.strip, columns[position]))
+        return values
+
+    def tax_ids(self, rows: list[tuple[int, int, list[str]]], position: int) -> list[str]:
+        """A column of the block as normalized tax ids (`normalize_tax_id`), worked out once."""
+        columns = self.columns(rows)
+        key = ("tax", position)
+        values = self._derived.get(key)
+        if values is None:
+            values = self._derived[key] = normalize_tax_ids(columns[position])
+        return values
 
     def note(self, text: str) -> None:
         """A fact about the run (never a finding)."""
@@ -131,6 +163,14 @@ class _Fields(dict):  # type: ignore[type-arg]
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def normalize_tax_ids(values: tuple[str, ...] | list[str]) -> list[str]:
+    """`normalize_tax_id` of every value: one pass of str.replace over the values joined."""
+    joined = "\n".join(values)
+    if joined.count("\n") != len(values) - 1 or not values:  # a value holds a line break
+        return [normalize_tax_id(v) for v in values]
+    return normalize_tax_id(joined).split("\n")
 
 
 def format_message(template: str, **fields: Any) -> str:

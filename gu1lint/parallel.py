@@ -96,8 +96,14 @@ def depends_on_earlier(state: RunState, done: WorkerResult) -> bool:
 
 def merge(state: RunState, report: Report, done: WorkerResult) -> None:
     """Add a file's first occurrences and notes as a sequential run would have."""
+    # the worker's one file was number 0: its rows stored as ints take this run's number
+    number = state.file_number(done.result.path) << 32
     for name, keys in done.keys.items():
-        state.index(name).update(keys)
+        index = state.index(name)
+        if keys and isinstance(next(iter(keys.values())), int):
+            index.update(zip(keys, map(number.__or__, keys.values()), strict=True))
+        else:
+            index.update(keys)
     for note in done.notes:
         report.note(note)
 

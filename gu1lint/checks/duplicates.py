@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from itertools import compress, repeat
+from operator import is_not, itemgetter
 from typing import Any
 
 from gu1lint.checks.base import Check
 from gu1lint.checks.taxid import normalize_tax_id
 
 _TYPES = {"person": "person", "company": "company"}
+_ROW = itemgetter(0)
 
 
 def where(ctx: Any, first: tuple[str, int]) -> str:
     """'row 5' in the same file, 'other.csv row 5' in another."""
     path, row = first
     return f"row {row}" if path == ctx.path else f"{path} row {row}"
+
+
+def first_rows(index: dict[Any, Any], keys: list[Any], records: list[Any]) -> list[int]:
+    """`index.setdefault(key, record)` for a block in order; the positions whose key was there
+    before (an empty key is never a key)."""
+    firsts = list(map(index.setdefault, keys, records))
+    index.pop("", None)
+    flags = list(map(is_not, firsts, records))
+    if True not in flags:
+        return []
+    return [i for i in compress(range(len(keys)), flags) if keys[i]]
 
 
 class TransactionDuplicates(Check):
@@ -23,21 +37,36 @@ class TransactionDuplicates(Check):
     rules = ("transaction-external-id-duplicate",)
 
     def start(self) -> bool:
-        self.at = self.ctx.col("externalId")
-        self.seen = self.ctx.state.index("transactions.externalId")
-        self.severity = "warning" if self.ctx.options.skip_duplicates else None
+        ctx = self.ctx
+        self.at = ctx.col("externalId")
+        self.seen = ctx.state.index("transactions.externalId")
+        # a row is remembered as one int (the file's number in the call, and the row)
+        self.file = ctx.state.file_number(ctx.path) << 32
+        self.severity = "warning" if ctx.options.skip_duplicates else None
         return self.at is not None
 
     def row(self, row: int, line: int, cells: list[str]) -> None:
         key = cells[self.at].strip()  # type: ignore[index]
         if not key:
             return
-        record = (self.ctx.path, row)
-        first = self.seen.setdefault(key, record)
-        if first is not record:
-            self.ctx.emit("transaction-external-id-duplicate", row, line,
-                          self.ctx.label(self.at), cells[self.at], cells,  # type: ignore[index]
-                          severity=self.severity, first=where(self.ctx, first))
+        first = self.seen.setdefault(key, self.file | row)
+        if first != self.file | row:
+            self._emit(row, line, cells, first)
+
+    def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
+        # the keys of a block go into the index in one pass; rows whose key was there are
+        # reported (by position in the block: the index's first row is `first`)
+        keys = self.ctx.stripped(rows, self.at)  # type: ignore[arg-type]
+        numbers = list(map(self.file.__or__, map(_ROW, rows)))
+        for i in first_rows(self.seen, keys, numbers):
+            row, line, cells = rows[i]
+            self._emit(row, line, cells, self.seen[keys[i]])
+
+    def _emit(self, row: int, line: int, cells: list[str], first: int) -> None:
+        ctx = self.ctx
+        ctx.emit("transaction-external-id-duplicate", row, line, ctx.label(self.at),  # type: ignore[arg-type]
+                 cells[self.at], cells, severity=self.severity,  # type: ignore[index]
+                 first=where(ctx, ctx.state.location(first)))
 
 
 class EntityDuplicates(Check):
@@ -68,7 +97,6 @@ class EntityDuplicates(Check):
         return self.ext_at is not None or self.tax_at is not None
 
     def row(self, row: int, line: int, cells: list[str]) -> None:
-        ctx = self.ctx
         ext = cells[self.ext_at].strip() if self.ext_at is not None else ""
         tax = normalize_tax_id(cells[self.tax_at]) if self.tax_at is not None else ""
         if not (tax or ext):
@@ -76,21 +104,51 @@ class EntityDuplicates(Check):
         kind = cells[self.type_at].strip() if self.type_at is not None else ""
         kind = _TYPES.get(kind, kind)  # one shared string per type in the index, not one a row
         # one record per row, shared by both indexes: (path, row, type, externalId, taxId)
-        record = (ctx.path, row, kind, ext, tax)
+        self._look(row, line, cells, (self.ctx.path, row, kind, ext, tax))
+
+    def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
+        # the records of a block are built at once and new keys inserted at once; only rows
+        # with a key that repeats are looked at one by one, in order
+        ctx, n = self.ctx, len(rows)
+        exts: Any = ctx.stripped(rows, self.ext_at) if self.ext_at is not None else repeat("", n)
+        taxes: Any = ctx.tax_ids(rows, self.tax_at) if self.tax_at is not None else repeat("", n)
+        kinds: Any = (map(_TYPES.get, ctx.stripped(rows, self.type_at),
+                          ctx.stripped(rows, self.type_at))
+                      if self.type_at is not None else repeat("", n))
+        records = list(zip(repeat(ctx.path), map(_ROW, rows), kinds, exts, taxes, strict=False))
+        tax_again = set(first_rows(self.tax_seen, taxes, records) if self.tax_at is not None
+                        else ())
+        ext_again = set(first_rows(self.ext_seen, exts, records) if self.ext_at is not None
+                        else ())
+        for i in sorted(tax_again | ext_again):
+            row, line, cells = rows[i]
+            record = records[i]
+            self._report(row, line, cells, record, tax=i in tax_again, ext=i in ext_again)
+
+    def _look(self, row: int, line: int, cells: list[str],
+              record: tuple[str, int, str, str, str]) -> None:
+        _, _, _, ext, tax = record
+        self._report(row, line, cells, record,
+                     tax=bool(tax) and self.tax_seen.setdefault(tax, record) is not record,
+                     ext=bool(ext) and self.ext_seen.setdefault(ext, record) is not record)
+
+    def _report(self, row: int, line: int, cells: list[str],
+                record: tuple[str, int, str, str, str], tax: bool, ext: bool) -> None:
+        """The findings of a row whose taxId (tax) and/or externalId (ext) was seen before."""
+        ctx = self.ctx
+        _, _, kind, ext_id, tax_id = record
         if tax:
-            first = self.tax_seen.setdefault(tax, record)
-            if first is not record:
-                rule = self.same_type_rule if first[2] == kind else "tax-id-type-mismatch"
-                if rule == self.same_type_rule and ext and first[3] and ext != first[3]:
-                    rule = self.other_ext_rule
-                ctx.emit(rule, row, line, ctx.label(self.tax_at), cells[self.tax_at],  # type: ignore[arg-type]
-                         cells, type=kind, first_type=first[2], first=where(ctx, first[:2]),
-                         external_id=ext, first_external_id=first[3])
+            first = self.tax_seen[tax_id]
+            rule = self.same_type_rule if first[2] == kind else "tax-id-type-mismatch"
+            if rule == self.same_type_rule and ext_id and first[3] and ext_id != first[3]:
+                rule = self.other_ext_rule
+            ctx.emit(rule, row, line, ctx.label(self.tax_at), cells[self.tax_at],  # type: ignore[arg-type]
+                     cells, type=kind, first_type=first[2], first=where(ctx, first[:2]),
+                     external_id=ext_id, first_external_id=first[3])
         if ext:
-            first = self.ext_seen.setdefault(ext, record)
-            if first is not record:
-                other_tax = bool(tax and first[4] and tax != first[4])
-                ctx.emit("entity-external-id-duplicate-other-tax-id" if other_tax
-                         else "entity-external-id-duplicate", row, line,
-                         ctx.label(self.ext_at), cells[self.ext_at], cells,  # type: ignore[arg-type]
-                         first=where(ctx, first[:2]), tax_id=tax, first_tax_id=first[4])
+            first = self.ext_seen[ext_id]
+            other_tax = bool(tax_id and first[4] and tax_id != first[4])
+            ctx.emit("entity-external-id-duplicate-other-tax-id" if other_tax
+                     else "entity-external-id-duplicate", row, line,
+                     ctx.label(self.ext_at), cells[self.ext_at], cells,  # type: ignore[arg-type]
+                     first=where(ctx, first[:2]), tax_id=tax_id, first_tax_id=first[4])

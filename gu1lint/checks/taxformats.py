@@ -29,6 +29,16 @@ CHECKS: dict[str, Callable[[str], bool]] = {
 }
 
 
+def all_pattern(pattern: str) -> re.Pattern[str]:
+    """A pattern that matches ids joined by line breaks when every one matches `pattern`."""
+    return re.compile(f"(?:{pattern})(?:\n(?:{pattern}))*", re.ASCII)
+
+
+def any_pattern(pattern: str) -> re.Pattern[str]:
+    """A pattern that finds an id matching `pattern` among ids joined by line breaks."""
+    return re.compile(f"^(?:{pattern})$", re.ASCII | re.MULTILINE)
+
+
 @dataclass(frozen=True)
 class Document:
     """One document an entity's tax id may be, from rules/tax-ids.toml."""
@@ -40,6 +50,10 @@ class Document:
     full_length: int | None = None
     structure: str | None = None
     prefixes: tuple[str, ...] = ()
+    #: `pattern` over ids joined by line breaks (a block's ids of one country, type and length):
+    #: every one matches, some one matches
+    all_pattern: re.Pattern[str] = re.compile("(?!)")
+    any_pattern: re.Pattern[str] = re.compile("(?!)")
 
 
 @cache
@@ -56,7 +70,8 @@ def documents() -> dict[tuple[str, str], tuple[Document, ...]]:
 def _document(d: dict[str, Any]) -> Document:
     # ASCII: \d must not match the digits of other scripts
     return Document(name=d["document"], pattern=re.compile(d["pattern"], re.ASCII),
-                    shape=d["shape"],
+                    shape=d["shape"], all_pattern=all_pattern(d["pattern"]),
+                    any_pattern=any_pattern(d["pattern"]),
                     check=d.get("check"), full_length=d.get("full-length"),
                     structure=d.get("structure"), prefixes=tuple(d.get("prefixes", ())))
 
@@ -73,12 +88,13 @@ def check_documents(docs: tuple[Document, ...], kind: str, number: str) -> Probl
     """check_tax_id once the (country, type) documents are known and the id is not empty."""
     for doc in docs:
         if doc.pattern.fullmatch(number):
-            return _check_document(doc, kind, number)
+            return check_digit_problem(doc, kind, number)
     got = f"{len(number)} digits" if number.isdigit() else f"{len(number)} characters"
     return "tax-id-invalid", {"expected": " or ".join(d.shape for d in docs), "got": got}
 
 
-def _check_document(doc: Document, kind: str, number: str) -> Problem | None:
+def check_digit_problem(doc: Document, kind: str, number: str) -> Problem | None:
+    """The problem of an id of a known document: structure, check digit, zeros lost, prefix."""
     if doc.structure == "rfc":
         return rfc_structure_problem(number)
     if doc.check is None:
@@ -136,14 +152,17 @@ _PARTY = {
 }
 
 
-PartyDocument = tuple[tuple[int, ...], "re.Pattern[str]", str, Callable[[str], bool]]
+#: (document, check, pattern, pattern over ids joined by line breaks)
+PartyDocument = tuple[str, str, "re.Pattern[str]", "re.Pattern[str]"]
 
 
 @cache
-def party_documents(country: str) -> tuple[PartyDocument, ...]:
-    """(lengths, pattern, document, check-digit test) of a party country; () when none."""
-    return tuple((lengths, pattern, name, CHECKS[check])
-                 for lengths, pattern, name, check in _PARTY.get(country, ()))
+def party_document(country: str, length: int) -> PartyDocument | None:
+    """The one document a party id of a country and length may be, if any."""
+    for lengths, pattern, name, check in _PARTY.get(country, ()):
+        if length in lengths:  # a country's documents have distinct lengths
+            return name, check, pattern, all_pattern(pattern.pattern)
+    return None
 
 
 def party_check_digit_problem(country: str, number: str) -> str | None:

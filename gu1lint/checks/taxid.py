@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from gu1lint.checks.base import Check
+from gu1lint.checks.batchdigits import bad_check_digits
 from gu1lint.checks.entities import row_country
 from gu1lint.checks.taxformats import (
+    Document,
+    PartyDocument,
+    Problem,
+    check_digit_problem,
     check_documents,
     check_tax_id,
     documents,
     normalize_tax_id,
     party_check_digit_problem,
-    party_documents,
+    party_document,
 )
 
 __all__ = ["TaxIdRules", "PartyTaxIds", "check_tax_id", "normalize_tax_id"]
@@ -46,24 +54,44 @@ class TaxIdRules(Check):
         self._emit(problem, row, line, cells, raw, country, kind)
 
     def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
-        # row() without its per-row lookups; a tax id is rarely repeated, so no cache
-        tax_at, type_at, country_at = self.tax_at, self.type_at, self.country_at
+        # row() for a block: the ids are grouped by country, type and length, each group's
+        # shape is tested with one match over its ids joined and their check digits at once;
+        # only a group that is not all of one document is looked at id by id
+        ctx = self.ctx
+        raws = ctx.columns(rows)[self.tax_at]  # type: ignore[index]
+        numbers = ctx.tax_ids(rows, self.tax_at)  # type: ignore[arg-type]
+        kinds = ctx.stripped(rows, self.type_at)  # type: ignore[arg-type]
         batch = self.batch or ""
+        if self.country_at is None:
+            countries: Any = repeat(batch)
+        else:
+            countries = ctx.stripped(rows, self.country_at)
+            if batch and "" in countries:
+                countries = [c or batch for c in countries]
+        groups: dict[tuple[str, str, int], list[int]] = {}
+        for i, key in enumerate(zip(countries, kinds, map(len, numbers), strict=False)):
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [i]
+            else:
+                group.append(i)
         table = documents()
-        for row, line, cells in rows:
-            raw = cells[tax_at]  # type: ignore[index]
-            country = (cells[country_at].strip() or batch) if country_at is not None else batch
-            kind = cells[type_at].strip()  # type: ignore[index]
+        found: list[tuple[int, tuple[str, dict[str, str]], str, str]] = []
+        for (country, kind, length), group in groups.items():
             docs = table.get((country, kind))
-            if not docs or not raw.strip():
+            if not docs or not length:
                 continue
-            # normalize_tax_id, inline
-            number = raw.replace(".", "").replace("-", "").replace("/", "").replace(" ", "").upper()
-            problem = check_documents(docs, kind, number) if number else None
-            if problem is not None:
-                self._emit(problem, row, line, cells, raw, country, kind)
+            ids = [numbers[i] for i in group]
+            for position, _, problem in _group_problems(docs, kind, length, ids):
+                i = group[position]
+                if problem is not None and raws[i].strip():
+                    found.append((i, problem, country, kind))
+        found.sort(key=itemgetter(0))
+        for i, problem, country, kind in found:
+            row, line, cells = rows[i]
+            self._emit(problem, row, line, cells, raws[i], country, kind)
 
-    def _emit(self, problem: tuple[str, dict[str, str]], row: int, line: int, cells: list[str],
+    def _emit(self, problem: Problem, row: int, line: int, cells: list[str],
               raw: str, country: str, kind: str) -> None:
         rule, fields = problem
         severity = self.digit_severity if rule == "tax-id-check-digit-invalid" else None
@@ -112,32 +140,85 @@ class PartyTaxIds(Check):
                 self._emit(row, line, cells, position, name, raw, country, document)
 
     def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
-        # row() per pair of columns; only ids of a country with documents are normalized
+        # row() for a block: per pair of columns the ids are grouped by country and length
+        # and each group's check digits are computed at once
+        ctx = self.ctx
+        found: list[tuple[int, int, str, str, str]] = []
         for position, name, country_at in self.pairs:
-            documents_of: dict[str, tuple[str, tuple[Any, ...]]] = {}
-            for row, line, cells in rows:
-                raw = cells[position]
-                if not raw:
+            numbers = ctx.tax_ids(rows, position)
+            countries: Any = (ctx.stripped(rows, country_at) if country_at is not None
+                              else repeat("AR"))
+            groups: dict[tuple[str, int], list[int]] = {}
+            for i, key in enumerate(zip(countries, map(len, numbers), strict=False)):
+                group = groups.get(key)
+                if group is None:
+                    groups[key] = [i]
+                else:
+                    group.append(i)
+            for (country, length), group in groups.items():
+                document = party_document(country, length)
+                if document is None:
                     continue
-                cell = cells[country_at] if country_at is not None else "AR"
-                known = documents_of.get(cell)
-                if known is None:
-                    country = cell.strip()
-                    known = documents_of[cell] = (country, party_documents(country))
-                if not known[1]:
-                    continue
-                # normalize_tax_id, inline
-                number = (raw.replace(".", "").replace("-", "").replace("/", "")
-                          .replace(" ", "").upper())
-                for lengths, pattern, document, check in known[1]:
-                    if len(number) in lengths and pattern.fullmatch(number):
-                        if not check(number):
-                            self._emit(row, line, cells, position, name, raw, known[0],
-                                       document)
-                        break
+                ids = [numbers[i] for i in group]
+                for i in _bad_party_ids(document, ids):
+                    found.append((group[i], position, name, country, document[0]))
+        found.sort(key=itemgetter(0))  # by row, then the order of the pairs
+        for i, position, name, country, document in found:
+            row, line, cells = rows[i]
+            self._emit(row, line, cells, position, name, cells[position], country, document)
 
     def _emit(self, row: int, line: int, cells: list[str], position: int, name: str, raw: str,
               country: str, document: str) -> None:
         self.ctx.emit("party-tax-id-check-digit-invalid", row, line, self.ctx.label(position),
                       raw, cells, field=name, country=country, document=document)
 
+
+
+def _group_problems(docs: tuple[Document, ...], kind: str, length: int,
+                    ids: list[str]) -> Iterator[tuple[int, str, Problem | None]]:
+    """(position, id, problem) of the ids of one (country, type) and length that have a problem.
+
+    When every id is of the first document that fits them all, the check digits of the group are
+    computed at once (`bad_check_digits`) and only the ids whose digit is right are looked at for
+    the type's prefixes; any other group is checked id by id, as `check_documents` does.
+    """
+    joined = "\n".join(ids)
+    doc = None
+    if joined.count("\n") == len(ids) - 1:  # no id holds a line break
+        for d in docs:
+            if d.all_pattern.fullmatch(joined):
+                doc = d  # every id is of d: no earlier document fits any of them
+                break
+            if d.any_pattern.search(joined):
+                break  # some ids are of d, others not
+    if doc is None:
+        for position, number in enumerate(ids):
+            problem = check_documents(docs, kind, number)
+            if problem is not None:
+                yield position, number, problem
+        return
+    if doc.check is None or doc.structure is not None or (doc.full_length or length) != length:
+        for position, number in enumerate(ids):
+            problem = check_digit_problem(doc, kind, number)
+            if problem is not None:
+                yield position, number, problem
+        return
+    bad = set(bad_check_digits(doc.check, ids))
+    for position in sorted(bad):
+        yield position, ids[position], ("tax-id-check-digit-invalid", {"document": doc.name})
+    if doc.prefixes and not {n[:2] for n in ids} <= set(doc.prefixes):
+        for position, number in enumerate(ids):
+            if position not in bad and number[:2] not in doc.prefixes:
+                yield position, number, check_digit_problem(doc, kind, number)
+
+
+def _bad_party_ids(document: PartyDocument, ids: list[str]) -> list[int]:
+    """Positions of the party ids of one country and length that fit the document and whose
+    check digit is wrong (ids that do not fit it are not checked)."""
+    _, check, pattern, every = document
+    joined = "\n".join(ids)
+    if joined.count("\n") == len(ids) - 1 and every.fullmatch(joined):
+        return bad_check_digits(check, ids)
+    fits = [i for i, n in enumerate(ids) if pattern.fullmatch(n)]
+    bad = bad_check_digits(check, [ids[i] for i in fits])
+    return [fits[i] for i in bad]
