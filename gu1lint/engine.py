@@ -67,7 +67,7 @@ class FileContext:
         self.uncached: dict[int, list[tuple[int, str]]] = {}
         self._block: list[tuple[int, int, list[str]]] | None = None
         self._columns: list[tuple[str, ...]] = []
-        self._derived: dict[tuple[str, int], list[str]] = {}
+        self._derived: dict[tuple[str, int], Any] = {}
         key_field = KEY_FIELD.get(kind)
         self.key_position = plan.index.get(key_field) if key_field else None
 
@@ -95,6 +95,16 @@ class FileContext:
         if values is None:
             values = self._derived[key] = list(map(str.strip, columns[position]))
         return values
+
+    def joined(self, rows: list[tuple[int, int, list[str]]], position: int) -> str:
+        """A column of the block as one text, "|" before every value (a value's start is a
+        "|" that the value itself does not hold only when no value holds one)."""
+        columns = self.columns(rows)
+        key = ("join", position)
+        text = self._derived.get(key)
+        if text is None:
+            text = self._derived[key] = "|" + "|".join(columns[position])  # type: ignore[assignment]
+        return text  # type: ignore[return-value]
 
     def tax_ids(self, rows: list[tuple[int, int, list[str]]], position: int) -> list[str]:
         """A column of the block as normalized tax ids (`normalize_tax_id`), worked out once."""

@@ -62,7 +62,7 @@ class TextDamage(Check):
         columns = self.ctx.columns(rows)
         for position, name in self.fields:
             column = columns[position]
-            if _suspect("|".join(column)):
+            if _suspect(self.ctx.joined(rows, position)):
                 for (row, line, cells), value in zip(rows, column, strict=True):
                     if value:
                         self._check_value(row, line, position, name, cells, value)
@@ -92,7 +92,8 @@ class TextDamage(Check):
 
 
 def _suspect(text: str) -> bool:
-    """Whether values joined by "|" may hold damage (never False for a damaged one)."""
+    """Whether values joined by "|" (with or without a leading "|") may hold damage (never
+    False for a damaged one)."""
     if text.isascii():
         suspect = not text.isprintable()
     else:

@@ -242,14 +242,14 @@ class SpreadsheetDamage(Check):
         columns = self.ctx.columns(rows)
         for position in range(self.width):
             column = columns[position]
-            if _MAY_START_FORMULA.search("\n" + "\n".join(column)):
+            if _MAY_START_FORMULA.search(self.ctx.joined(rows, position)):
                 for (row, line, cells), value in zip(rows, column, strict=True):
                     if value and value[0] in FORMULA_START and _is_formula(value):
                         self.ctx.emit("formula-injection", row, line, self.ctx.label(position),
                                       value, cells, field=self.names[position], char=value[0])
         for position in self.id_positions:
             column = columns[position]
-            text = "\n".join(column)
+            text = self.ctx.joined(rows, position)
             if _MAY_BE_EXPONENT.search(text.lower()) and _MAY_BE_SCIENTIFIC.search(text):
                 for (row, line, cells), value in zip(rows, column, strict=True):
                     if value and SCIENTIFIC.fullmatch(value.strip()):
@@ -258,9 +258,10 @@ class SpreadsheetDamage(Check):
                                       field=self.names[position])
 
 
-#: a value starting a line that may be a formula (a superset of _is_formula: + and - followed
-#: by an ASCII digit, a parenthesis or a dot are numbers and phones, the common case)
-_MAY_START_FORMULA = re.compile(r"\n(?:[=@\t\r]|[+-]\s*[^0-9(.])")
+#: a value after a "|" (a block's column joined, `FileContext.joined`) that may be a formula (a
+#: superset of _is_formula: + and - followed by an ASCII digit, a parenthesis or a dot are
+#: numbers and phones, the common case; a "|" inside a value only costs a closer look)
+_MAY_START_FORMULA = re.compile(r"\|(?:[=@\t\r]|[+-]\s*[^0-9(.])")
 #: what every id in scientific notation holds (SCIENTIFIC needs a digit, an e and a digit);
 #: the first test, on lower-cased text, is the fast one (a pattern starting with a letter)
 _MAY_BE_EXPONENT = re.compile(r"e[+-]?\d")
