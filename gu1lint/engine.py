@@ -33,17 +33,16 @@ class RunState:
 
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
     references: dict[tuple[str, ...], Any] = field(default_factory=dict)
-    #: the files linted so far, in order: a key index may name a row as number << 32 | row
-    paths: list[str] = field(default_factory=list)
+    #: the path of each file by its place in the call: a key index names a row by that number
+    #: (transactions: number << 32 | row; entities: the record's first item)
+    paths: dict[int, str] = field(default_factory=dict)
+    #: the place in the call of the file being linted (set before each lint_file)
+    number: int = 0
 
     def file_number(self, path: str) -> int:
-        """A new number for a file about to be linted (a path given twice gets two)."""
-        self.paths.append(path)
-        return len(self.paths) - 1
-
-    def location(self, packed: int) -> tuple[str, int]:
-        """(path, row) of a row stored as file number << 32 | row."""
-        return self.paths[packed >> 32], packed & 0xFFFFFFFF
+        """The number of the file being linted (a path given twice has two)."""
+        self.paths[self.number] = path
+        return self.number
 
     def index(self, name: str) -> dict[str, Any]:
         """A named key index shared by every file of the call (e.g. `transactions.externalId`)."""
@@ -211,7 +210,8 @@ def lint(jobs: list[tuple[str, FileOptions]], run: RunOptions, catalog: Catalog 
 
         report.files.extend(lint_parallel(jobs, run, state, report, catalog, progress))
     else:
-        for path, options in jobs:
+        for number, (path, options) in enumerate(jobs):
+            state.number = number
             report.files.append(lint_file(path, options, run, state, report, catalog))
             if progress:
                 progress.advance()

@@ -73,10 +73,10 @@ def _start_worker(catalog: Catalog) -> None:
     _catalog = catalog
 
 
-def lint_alone(path: str, options: FileOptions, run: RunOptions) -> WorkerResult:
+def lint_alone(path: str, options: FileOptions, run: RunOptions, number: int) -> WorkerResult:
     """Lint one file with empty key indexes (runs in a worker process)."""
     assert _catalog is not None, "worker started without a catalog"
-    state = RecordingState(references=_references)
+    state = RecordingState(references=_references, number=number)
     report = Report()
     result = lint_file(path, options, run, state, report, _catalog)
     keys = {name: dict(index) for name, index in state.keys.items()}
@@ -96,14 +96,9 @@ def depends_on_earlier(state: RunState, done: WorkerResult) -> bool:
 
 def merge(state: RunState, report: Report, done: WorkerResult) -> None:
     """Add a file's first occurrences and notes as a sequential run would have."""
-    # the worker's one file was number 0: its rows stored as ints take this run's number
-    number = state.file_number(done.result.path) << 32
+    state.file_number(done.result.path)  # the rows in the keys name the file by its number
     for name, keys in done.keys.items():
-        index = state.index(name)
-        if keys and isinstance(next(iter(keys.values())), int):
-            index.update(zip(keys, map(number.__or__, keys.values()), strict=True))
-        else:
-            index.update(keys)
+        state.index(name).update(keys)
     for note in done.notes:
         report.note(note)
 
@@ -120,9 +115,11 @@ def lint_parallel(jobs: list[tuple[str, FileOptions]], run: RunOptions, state: R
                                initializer=_start_worker, initargs=(catalog,))
     results: list[FileResult] = []
     try:
-        futures = [pool.submit(lint_alone, path, options, run) for path, options in jobs]
-        for (path, options), future in zip(jobs, futures, strict=True):
+        futures = [pool.submit(lint_alone, path, options, run, number)
+                   for number, (path, options) in enumerate(jobs)]
+        for number, ((path, options), future) in enumerate(zip(jobs, futures, strict=True)):
             done = future.result()
+            state.number = number
             if depends_on_earlier(state, done):
                 results.append(lint_file(path, options, run, state, report, catalog))
             else:

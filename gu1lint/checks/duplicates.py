@@ -13,20 +13,21 @@ _TYPES = {"person": "person", "company": "company"}
 _ROW = itemgetter(0)
 
 
-def where(ctx: Any, first: tuple[str, int]) -> str:
-    """'row 5' in the same file, 'other.csv row 5' in another."""
-    path, row = first
+def where(ctx: Any, number: int, row: int) -> str:
+    """'row 5' in the same file, 'other.csv row 5' in another (a file named by its number)."""
+    path = ctx.state.paths[number]
     return f"row {row}" if path == ctx.path else f"{path} row {row}"
 
 
 def first_rows(index: dict[Any, Any], keys: list[Any], records: list[Any]) -> list[int]:
     """`index.setdefault(key, record)` for a block in order; the positions whose key was there
-    before (an empty key is never a key)."""
+    before (an empty key is never a key). A record is equal to no other (it names its file by
+    its number in the call), so one comparison of lists tells whether any key was there."""
     firsts = list(map(index.setdefault, keys, records))
     index.pop("", None)
-    flags = list(map(is_not, firsts, records))
-    if True not in flags:
+    if firsts == records:
         return []
+    flags = map(is_not, firsts, records)
     return [i for i in compress(range(len(keys)), flags) if keys[i]]
 
 
@@ -66,7 +67,7 @@ class TransactionDuplicates(Check):
         ctx = self.ctx
         ctx.emit("transaction-external-id-duplicate", row, line, ctx.label(self.at),  # type: ignore[arg-type]
                  cells[self.at], cells, severity=self.severity,  # type: ignore[index]
-                 first=where(ctx, ctx.state.location(first)))
+                 first=where(ctx, first >> 32, first & 0xFFFFFFFF))
 
 
 class EntityDuplicates(Check):
@@ -86,6 +87,7 @@ class EntityDuplicates(Check):
         self.type_at = ctx.col("type")
         self.ext_seen = ctx.state.index("entities.externalId")
         self.tax_seen = ctx.state.index("entities.taxId")
+        self.file = ctx.state.file_number(ctx.path)
         if ctx.options.duplicate_tax_id_policy == "error":
             self.same_type_rule = "tax-id-duplicate"
         elif ctx.options.mode == "automatic":
@@ -103,8 +105,8 @@ class EntityDuplicates(Check):
             return
         kind = cells[self.type_at].strip() if self.type_at is not None else ""
         kind = _TYPES.get(kind, kind)  # one shared string per type in the index, not one a row
-        # one record per row, shared by both indexes: (path, row, type, externalId, taxId)
-        self._look(row, line, cells, (self.ctx.path, row, kind, ext, tax))
+        # one record per row, shared by both indexes: (file number, row, type, externalId, taxId)
+        self._look(row, line, cells, (self.file, row, kind, ext, tax))
 
     def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
         # the records of a block are built at once and new keys inserted at once; only rows
@@ -115,7 +117,7 @@ class EntityDuplicates(Check):
         kinds: Any = (map(_TYPES.get, ctx.stripped(rows, self.type_at),
                           ctx.stripped(rows, self.type_at))
                       if self.type_at is not None else repeat("", n))
-        records = list(zip(repeat(ctx.path), map(_ROW, rows), kinds, exts, taxes, strict=False))
+        records = list(zip(repeat(self.file), map(_ROW, rows), kinds, exts, taxes, strict=False))
         tax_again = set(first_rows(self.tax_seen, taxes, records) if self.tax_at is not None
                         else ())
         ext_again = set(first_rows(self.ext_seen, exts, records) if self.ext_at is not None
@@ -126,14 +128,14 @@ class EntityDuplicates(Check):
             self._report(row, line, cells, record, tax=i in tax_again, ext=i in ext_again)
 
     def _look(self, row: int, line: int, cells: list[str],
-              record: tuple[str, int, str, str, str]) -> None:
+              record: tuple[int, int, str, str, str]) -> None:
         _, _, _, ext, tax = record
         self._report(row, line, cells, record,
                      tax=bool(tax) and self.tax_seen.setdefault(tax, record) is not record,
                      ext=bool(ext) and self.ext_seen.setdefault(ext, record) is not record)
 
     def _report(self, row: int, line: int, cells: list[str],
-                record: tuple[str, int, str, str, str], tax: bool, ext: bool) -> None:
+                record: tuple[int, int, str, str, str], tax: bool, ext: bool) -> None:
         """The findings of a row whose taxId (tax) and/or externalId (ext) was seen before."""
         ctx = self.ctx
         _, _, kind, ext_id, tax_id = record
@@ -143,7 +145,7 @@ class EntityDuplicates(Check):
             if rule == self.same_type_rule and ext_id and first[3] and ext_id != first[3]:
                 rule = self.other_ext_rule
             ctx.emit(rule, row, line, ctx.label(self.tax_at), cells[self.tax_at],  # type: ignore[arg-type]
-                     cells, type=kind, first_type=first[2], first=where(ctx, first[:2]),
+                     cells, type=kind, first_type=first[2], first=where(ctx, first[0], first[1]),
                      external_id=ext_id, first_external_id=first[3])
         if ext:
             first = self.ext_seen[ext_id]
@@ -151,4 +153,4 @@ class EntityDuplicates(Check):
             ctx.emit("entity-external-id-duplicate-other-tax-id" if other_tax
                      else "entity-external-id-duplicate", row, line,
                      ctx.label(self.ext_at), cells[self.ext_at], cells,  # type: ignore[arg-type]
-                     first=where(ctx, first[:2]), tax_id=tax_id, first_tax_id=first[4])
+                     first=where(ctx, first[0], first[1]), tax_id=tax_id, first_tax_id=first[4])
