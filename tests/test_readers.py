@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
+import itertools
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import run_json, triples
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gu1lint.errors import ReadError
 from gu1lint.readers import RowTuple, Table, csv_reader, open_table
@@ -239,6 +244,163 @@ def test_empty_csv_is_a_read_error(tmp_path: Path, data: bytes) -> None:
     with pytest.raises(ReadError) as err:
         open_table(write(tmp_path, "empty.csv", data))
     assert err.value.line == 1
+
+
+# ---- CSV: chunked reading ----------------------------------------------------------------------
+
+#: (header, the rows read before any error, the error as (reason, line, row))
+Outcome = tuple[list[str] | None, list[RowTuple], tuple[str, int | None, int | None] | None]
+
+
+def outcome(path: Path) -> Outcome:
+    """What reading a CSV file gives, up to and including its error."""
+    header, rows = None, []
+    try:
+        table = csv_reader.read_csv(path)
+        header = table.header
+        rows.extend(table.rows)
+    except ReadError as exc:
+        return header, rows, (exc.reason, exc.line, exc.row)
+    return header, rows, None
+
+
+def line_by_line(path: Path) -> Outcome:
+    """The oracle: the reader as it was before chunked reading, one bounded readline a line."""
+    limit = csv_reader.LINE_LIMIT
+    fh = open(path, encoding="utf-8", newline="")
+
+    def lines() -> Iterator[str]:
+        number = 0
+        while line := fh.readline(limit + 1):
+            number += 1
+            if len(line) > limit:
+                raise ReadError(f"line {number} is longer than {limit:,} characters",
+                                line=number)
+            if "\x00" in line:
+                raise ReadError(f"a NUL character at line {number}: the file holds binary "
+                                "data, not CSV text", line=number)
+            yield line
+
+    header, rows = None, []
+    with fh:
+        try:
+            stream = lines()
+            first = next(stream, None)
+            if first is None:
+                raise ReadError("the file is empty: no header row", line=1)
+            delimiter = csv_reader.sniff_delimiter(first)
+            reader = csv.reader(itertools.chain([first], stream), delimiter=delimiter,
+                                strict=True)
+            try:
+                header = [h.lstrip("\ufeff").strip() for h in next(reader)]
+            except csv.Error as exc:
+                raise ReadError("the header cannot be read as utf-8 CSV: "
+                                f"{csv_reader._csv_reason(exc)}", line=1) from exc
+            row, last = 1, reader.line_num
+            while True:
+                start = last + 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    raise ReadError(csv_reader._csv_reason(exc), line=start, row=row + 1) from exc
+                row, last = row + 1, reader.line_num
+                if cells:
+                    rows.append((row, start, cells))
+        except ReadError as exc:
+            return header, rows, (exc.reason, exc.line, exc.row)
+    return header, rows, None
+
+
+#: line ends of every kind, quotes, delimiters, a two-byte character that small chunks cut in
+#: half, NUL, and the characters str.splitlines() breaks at but the csv module does not
+PIECES = st.sampled_from(["a", "bé", ",", ";", '"', '""', " ", "\r", "\n", "\r\n", "\x00",
+                          "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029",
+                          "\ufeff"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(PIECES, max_size=60).map("".join),
+       limit=st.sampled_from([6, csv_reader.LINE_LIMIT]))
+def test_chunked_reading_matches_line_by_line_reading(
+    text: str, limit: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Rows, lines and errors are the same for every chunk size, and as read line by line."""
+    path = tmp_path_factory.getbasetemp() / "chunks.csv"
+    path.write_bytes(text.encode("utf-8"))
+    with pytest.MonkeyPatch.context() as patch:
+        # straight to the line reader: a NUL near the start would stop encoding detection
+        patch.setattr(csv_reader, "detect_encoding", lambda _path: "utf-8")
+        patch.setattr(csv_reader, "LINE_LIMIT", limit)
+        expected = line_by_line(path)
+        for size in (1, 2, 7, csv_reader.CHUNK_BYTES):
+            patch.setattr(csv_reader, "CHUNK_BYTES", size)
+            assert outcome(path) == expected, size
+
+
+@pytest.mark.parametrize("size", range(1, 14))
+def test_crlf_cut_by_a_chunk_boundary_stays_one_line_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    monkeypatch.setattr(csv_reader, "CHUNK_BYTES", size)
+    text = 'a,b\r\n1,"x\r\ny"\r\n\r\n2,z\r3,w\r\n'
+    table, rows = read_all(write(tmp_path, "crlf.csv", text))
+    assert table.header == ["a", "b"]
+    assert rows == [(2, 2, ["1", "x\r\ny"]), (4, 5, ["2", "z"]), (5, 6, ["3", "w"])]
+
+
+def many_rows(count: int) -> str:
+    """An entity file body of `count` distinct rows, lines 2 to count + 1."""
+    return "".join(f"{20000000000 + i},person,Name {i},AR\n" for i in range(count))
+
+
+def test_nul_in_a_later_chunk_stops_at_its_line(tmp_path: Path) -> None:
+    body = many_rows(10_000)  # past the encoding sample and several chunks
+    lines = body.splitlines(keepends=True)
+    assert len("".join(lines[:6000]).encode()) > 2 * csv_reader.CHUNK_BYTES
+    lines[6000] = lines[6000].replace("person", "per\x00son")
+    table = open_table(write(tmp_path, "nul.csv", ENTITY_HEADER + "\n" + "".join(lines)))
+    rows = []
+    with pytest.raises(ReadError) as err:
+        rows.extend(table.rows)
+    assert err.value.line == 6002 and "NUL character at line 6002" in err.value.reason
+    assert [line for _, line, _ in rows] == list(range(2, 6002))
+
+
+@pytest.mark.parametrize("length", [50, 5_000], ids=["within-a-chunk", "across-chunks"])
+def test_too_long_line_in_a_later_chunk_stops_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, length: int
+) -> None:
+    monkeypatch.setattr(csv_reader, "LINE_LIMIT", 40)
+    monkeypatch.setattr(csv_reader, "CHUNK_BYTES", 256)
+    text = ENTITY_HEADER + "\n" + many_rows(100) + "1,person," + "x" * length + ",AR\n"
+    table = open_table(write(tmp_path, "long.csv", text + many_rows(3)))
+    rows = []
+    with pytest.raises(ReadError) as err:
+        rows.extend(table.rows)
+    assert err.value.line == 102 and "line 102 is longer than 40 characters" in err.value.reason
+    assert len(rows) == 100
+
+
+@pytest.mark.parametrize(("encoding", "bad"), [("cp1252", b"\x81"), ("utf-16", b"\x00\xdc")],
+                         ids=["cp1252-undefined-byte", "utf16-lone-surrogate"])
+def test_undecodable_bytes_in_a_later_chunk_stop_at_their_line(
+    tmp_path: Path, encoding: str, bad: bytes
+) -> None:
+    body = many_rows(10_000).replace("Name 1,", "Peña 1,")
+    before, after = body[:len(body) // 2], body[len(body) // 2:]
+    count = before.count("\n")
+    head = (ENTITY_HEADER + "\n" + before).encode(encoding)
+    assert len(head) > 2 * csv_reader.CHUNK_BYTES
+    tail = after.encode(encoding).removeprefix(codecs.BOM_UTF16_LE)
+    table = open_table(write(tmp_path, "bad.csv", head + bad + tail))
+    assert table.encoding == encoding
+    rows = []
+    with pytest.raises(ReadError) as err:
+        rows.extend(table.rows)
+    assert err.value.line == count + 2 and "undecodable bytes" in err.value.reason
+    assert [line for _, line, _ in rows] == list(range(2, count + 2))
 
 
 # ---- Excel ---------------------------------------------------------------------------------------
