@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import itemgetter
@@ -205,6 +208,26 @@ def lint(jobs: list[tuple[str, FileOptions]], run: RunOptions, catalog: Catalog 
     catalog = catalog or load_catalog()
     report = report or Report()
     state = RunState()
+    with fewer_collections():
+        return _lint(jobs, run, catalog, report, state, progress)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run with the cyclic garbage collector's youngest generation collected every 100,000
+    allocations instead of 700: a block of rows allocates thousands of lists and tuples that
+    form no cycles, and the default collects them dozens of times per block for nothing
+    (about a sixth of a lint's time on 100,000 entity rows)."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 100_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _lint(jobs: list[tuple[str, FileOptions]], run: RunOptions, catalog: Catalog, report: Report,
+          state: RunState, progress: Any) -> Report:
     if run.jobs > 1 and len(jobs) > 1:
         from gu1lint.parallel import lint_parallel  # same output as below, files in processes
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from gu1lint.catalog import Catalog
-from gu1lint.engine import RunState, lint_file
+from gu1lint.engine import RunState, fewer_collections, lint_file
 from gu1lint.options import FileOptions, RunOptions
 from gu1lint.report import FileResult, Report
 
@@ -78,7 +78,8 @@ def lint_alone(path: str, options: FileOptions, run: RunOptions, number: int) ->
     assert _catalog is not None, "worker started without a catalog"
     state = RecordingState(references=_references, number=number)
     report = Report()
-    result = lint_file(path, options, run, state, report, _catalog)
+    with fewer_collections():
+        result = lint_file(path, options, run, state, report, _catalog)
     keys = {name: dict(index) for name, index in state.keys.items()}
     looked_up = {name: index.looked_up - index.keys() for name, index in state.keys.items()
                  if isinstance(index, RecordingIndex) and index.looked_up - index.keys()}
