@@ -43,6 +43,9 @@ class Sample:
 
 
 TIME = "/usr/bin/time"
+#: the children's environment: bytecode is written and reused, as it is for an installed package
+#: (an environment that sets PYTHONDONTWRITEBYTECODE would make every run compile gu1lint anew)
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def run_once(argv: list[str], stdout: Path | None = None) -> tuple[float, float, float, int]:
@@ -56,7 +59,7 @@ def run_once(argv: list[str], stdout: Path | None = None) -> tuple[float, float,
         wrapped = [TIME, "-f", "%M", "-o", rss.name, *argv] if os.path.exists(TIME) else argv
         try:
             start = time.perf_counter()
-            proc = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.DEVNULL, env=CHILD_ENV)
             _, status, usage = os.wait4(proc.pid, 0)
             elapsed = time.perf_counter() - start
         finally:
