@@ -7,7 +7,9 @@ occurrences) and any key it only looked up. The parent takes the results in file
 none of a file's keys was already in the indexes of the files before it, the worker's result is
 the sequential one and its keys are merged; otherwise the parent lints that file again with the
 merged indexes, exactly as a sequential run does. Cross-file duplicates are rare, so the second
-pass is the exception. Workers are started with 'spawn': only picklable data crosses.
+pass is the exception. On Linux workers are forked (a spawned worker imports gu1lint anew,
+~0.3 s of a five-file run's ~3 s); elsewhere they are spawned. Either way only picklable data
+crosses: the catalog is handed to each worker by its initializer.
 """
 
 from __future__ import annotations
@@ -111,7 +113,9 @@ def lint_parallel(jobs: list[tuple[str, FileOptions]], run: RunOptions, state: R
     import multiprocessing  # only here: `check` imports this module for Progress on every run
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("spawn")
+    # fork only where it is the platform's safe default (macOS and Windows spawn)
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    context = multiprocessing.get_context(method)
     pool = ProcessPoolExecutor(min(run.jobs, len(jobs)), mp_context=context,
                                initializer=_start_worker, initargs=(catalog,))
     results: list[FileResult] = []
