@@ -242,7 +242,8 @@ class SpreadsheetDamage(Check):
         columns = self.ctx.columns(rows)
         for position in range(self.width):
             column = columns[position]
-            if _MAY_START_FORMULA.search(self.ctx.joined(rows, position)):
+            text = self.ctx.joined(rows, position)
+            if _may_start_formula(text) and _MAY_START_FORMULA.search(text):
                 for (row, line, cells), value in zip(rows, column, strict=True):
                     if value and value[0] in FORMULA_START and _is_formula(value):
                         self.ctx.emit("formula-injection", row, line, self.ctx.label(position),
@@ -265,6 +266,13 @@ _MAY_START_FORMULA = re.compile(r"\|(?:[=@\t\r]|[+-]\s*[^0-9(.])")
 #: what every id in scientific notation holds (SCIENTIFIC needs a digit, an e and a digit);
 #: the first test, on lower-cased text, is the fast one (a pattern starting with a letter)
 _MAY_BE_EXPONENT = re.compile(r"e[+-]?\d")
+
+
+def _may_start_formula(text: str) -> bool:
+    """Whether a value after a "|" starts with a formula character: substring tests, each a
+    fast scan in C, before the regex (about 10x slower) looks at what follows."""
+    return ("|=" in text or "|@" in text or "|+" in text or "|-" in text or "|\t" in text
+            or "|\r" in text)
 _MAY_BE_SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
 
 
