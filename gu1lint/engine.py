@@ -85,7 +85,7 @@ class FileContext:
         """The cells of a block of rows as columns, worked out once for all the checks."""
         if self._block is not rows:
             self._block = rows
-            self._columns = list(zip(*[cells for _, _, cells in rows], strict=True))
+            self._columns = list(zip(*map(_CELLS, rows), strict=True))
             self._derived = {}
         return self._columns
 
