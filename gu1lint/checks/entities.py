@@ -47,17 +47,20 @@ class EntityModeRules(Check):
 
     def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
         # names, then countries judged once per distinct value: row()'s order within a row
+        ctx = self.ctx
         if self.name_at is not None:
-            names = [cells[self.name_at] for _, _, cells in rows]
-            if not all(map(str.strip, set(names))):
+            names = ctx.stripped(rows, self.name_at)
+            if "" in names:
                 for (row, line, cells), name in zip(rows, names, strict=True):
-                    if not name.strip():
+                    if not name:
                         self._name_missing(row, line, cells)
+        batch = self.batch or ""
         if self.country_at is None:
-            countries = [self.batch or ""] * len(rows)
+            countries = [batch] * len(rows)
         else:
-            at, batch = self.country_at, self.batch or ""
-            countries = [cells[at].strip() or batch for _, _, cells in rows]
+            countries = ctx.stripped(rows, self.country_at)
+            if "" in countries and batch:
+                countries = [c or batch for c in countries]
         bad = {c: p for c in set(countries) if (p := self._country_problem(c)) is not None}
         if bad:
             for (row, line, cells), country in zip(rows, countries, strict=True):
