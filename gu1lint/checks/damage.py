@@ -95,8 +95,15 @@ def _suspect(text: str) -> bool:
     """Whether values joined by "|" (with or without a leading "|") may hold damage (never
     False for a damaged one)."""
     if text.isascii():
-        suspect = not text.isprintable()
-    else:
-        suspect = (not text.isprintable() or "Ã" in text or "Â" in text or "â" in text
-                   or "ï" in text or "\ufffd" in text)
-    return suspect or " |" in text or "| " in text or text[:1] == " " or text[-1:] == " "
+        # str.isprintable looks each character up in the Unicode tables; for ASCII the bytes
+        # left after deleting the printable ones say the same, about 6x faster
+        if text.encode("ascii").translate(None, _PRINTABLE_ASCII):
+            return True
+    elif (not text.isprintable() or "Ã" in text or "Â" in text or "â" in text or "ï" in text
+          or "\ufffd" in text):
+        return True
+    # a space beside a separator or at an end; most id and code columns hold no space at all
+    return " " in text and (" |" in text or "| " in text or text[:1] == " " or text[-1:] == " ")
+
+
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
