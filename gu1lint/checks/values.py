@@ -174,18 +174,18 @@ class FieldValues(Check):
         # (required fields, then validators), as the engine orders a block's findings by row
         columns = self.ctx.columns(rows)
         emit, label = self.ctx.emit, self.ctx.label
-        distinct: dict[int, set[str]] = {}
         for position, name in self.required:
-            column = columns[position]
-            values = distinct[position] = set(column)
-            if not all(map(str.strip, values)):
-                for (row, line, cells), value in zip(rows, column, strict=True):
-                    if not value.strip():
+            # the stripped column is shared with other checks (keys, types, countries)
+            stripped = self.ctx.stripped(rows, position)
+            if "" in stripped:
+                for (row, line, cells), value, bare in zip(rows, columns[position], stripped,
+                                                           strict=True):
+                    if not bare:
                         emit("required-value-missing", row, line, label(position), value, cells,
                              field=name)
         for position, name, check in self.validators:
             column = columns[position]
-            values = distinct[position] if position in distinct else set(column)
+            values = set(column)
             values.discard("")
             all_good = ALL_GOOD.get(check)
             if all_good is not None and all_good(values):
