@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import repeat
-from operator import itemgetter
+from operator import add, itemgetter
 from typing import Any
 
 from gu1lint.checks.base import Check
@@ -197,6 +197,8 @@ def _group_problems(docs: tuple[Document, ...], kind: str, length: int,
             if problem is not None:
                 yield position, number, problem
         return
+    if doc.check is None and doc.structure is None:
+        return  # a document with neither a check digit nor a structure: its shape is all
     if doc.check is None or doc.structure is not None or (doc.full_length or length) != length:
         for position, number in enumerate(ids):
             problem = check_digit_problem(doc, kind, number)
@@ -206,7 +208,10 @@ def _group_problems(docs: tuple[Document, ...], kind: str, length: int,
     bad = set(bad_check_digits(doc.check, ids))
     for position in sorted(bad):
         yield position, ids[position], ("tax-id-check-digit-invalid", {"document": doc.name})
-    if doc.prefixes and not {n[:2] for n in ids} <= set(doc.prefixes):
+    # the first two characters of every id: slices of the joined ids, one id a line apart
+    stride = length + 1
+    if doc.prefixes and not set(map(add, joined[::stride], joined[1::stride])) <= set(
+            doc.prefixes):
         for position, number in enumerate(ids):
             if position not in bad and number[:2] not in doc.prefixes:
                 yield position, number, check_digit_problem(doc, kind, number)
