@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -69,7 +69,8 @@ class FileContext:
         self.uncached: dict[int, list[tuple[int, str]]] = {}
         self._block: list[tuple[int, int, list[str]]] | None = None
         self._columns: list[tuple[str, ...]] = []
-        self._derived: dict[tuple[str, int], Any] = {}
+        #: what the checks derived from the block's columns, by (function, position)
+        self._derived: dict[tuple[Callable[..., Any], int], Any] = {}
         key_field = KEY_FIELD.get(kind)
         self.key_position = plan.index.get(key_field) if key_field else None
 
@@ -91,31 +92,26 @@ class FileContext:
 
     def stripped(self, rows: list[tuple[int, int, list[str]]], position: int) -> list[str]:
         """A column of the block with its values stripped, worked out once for all the checks."""
-        columns = self.columns(rows)
-        key = ("strip", position)
-        values = self._derived.get(key)
-        if values is None:
-            values = self._derived[key] = list(map(str.strip, columns[position]))
-        return values
+        return self._derive(rows, position, _strip_all)  # type: ignore[no-any-return]
 
     def joined(self, rows: list[tuple[int, int, list[str]]], position: int) -> str:
-        """A column of the block as one text, "|" before every value (a value's start is a
-        "|" that the value itself does not hold only when no value holds one)."""
-        columns = self.columns(rows)
-        key = ("join", position)
-        text = self._derived.get(key)
-        if text is None:
-            text = self._derived[key] = "|" + "|".join(columns[position])  # type: ignore[assignment]
-        return text  # type: ignore[return-value]
+        """A column of the block as one text, a "|" before each value, worked out once. Values
+        may hold "|" themselves, so a test of this text can tell that no value has a property
+        (a prefilter), never which value has it."""
+        return self._derive(rows, position, _join_all)  # type: ignore[no-any-return]
 
     def tax_ids(self, rows: list[tuple[int, int, list[str]]], position: int) -> list[str]:
         """A column of the block as normalized tax ids (`normalize_tax_id`), worked out once."""
+        return self._derive(rows, position, normalize_tax_ids)  # type: ignore[no-any-return]
+
+    def _derive(self, rows: list[tuple[int, int, list[str]]], position: int,
+                make: Callable[[tuple[str, ...]], Any]) -> Any:
         columns = self.columns(rows)
-        key = ("tax", position)
-        values = self._derived.get(key)
-        if values is None:
-            values = self._derived[key] = normalize_tax_ids(columns[position])
-        return values
+        key = (make, position)
+        value = self._derived.get(key)
+        if value is None:
+            value = self._derived[key] = make(columns[position])
+        return value
 
     def note(self, text: str) -> None:
         """A fact about the run (never a finding)."""
@@ -175,6 +171,14 @@ class _Fields(dict):  # type: ignore[type-arg]
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def _strip_all(values: tuple[str, ...]) -> list[str]:
+    return list(map(str.strip, values))
+
+
+def _join_all(values: tuple[str, ...]) -> str:
+    return "|" + "|".join(values)
 
 
 def normalize_tax_ids(values: tuple[str, ...] | list[str]) -> list[str]:
