@@ -81,3 +81,29 @@ def test_a_small_csv_imports_no_heavy_module(tmp_path: Path) -> None:
 def test_the_code_lists_read_without_pycountry_are_pycountrys() -> None:
     assert iso2_codes() == frozenset(c.alpha_2 for c in pycountry.countries)
     assert iso4217_codes() == frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+def test_fewer_collections_during_a_lint_and_the_thresholds_restored_after(
+        tmp_path: Path) -> None:
+    import gc
+
+    import gu1lint.engine as engine
+    from gu1lint.cli import main
+
+    seen: list[tuple[int, int, int]] = []
+    original = engine._lint
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.get_threshold())
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    path = tmp_path / "tx.csv"
+    path.write_text("externalId,type,amount,currency\nT1,PAYMENT,1,USD\n", encoding="utf-8")
+    before = gc.get_threshold()
+    engine._lint = spy  # type: ignore[assignment]
+    try:
+        assert main(["check", str(path), "--kind", "transactions", "--format", "json"]) == 0
+    finally:
+        engine._lint = original  # type: ignore[assignment]
+    assert seen and seen[0][0] >= 100_000 and seen[0][1:] == before[1:]
+    assert gc.get_threshold() == before
