@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import click
 
@@ -53,6 +54,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+def FILE_OPTIONS(function: Callable[..., Any]) -> Callable[..., Any]:  # noqa: N802
+    """--kind, --mapping, --mapping-id, --column-mapping, --mode and --country, in that order
+    (what `check` and `fix` need to read a file as gu1 would)."""
+    for option in reversed((KIND, MAPPING, MAPPING_ID, COLUMN_MAPPING, MODE, COUNTRY)):
+        function = option(function)
+    return function
+
+
 def comma_list(values: Sequence[str]) -> list[str]:
     """Flatten repeated comma-separated option values."""
     return [part.strip() for v in values for part in v.split(",") if part.strip()]
@@ -60,12 +69,7 @@ def comma_list(values: Sequence[str]) -> list[str]:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@KIND
-@MAPPING
-@MAPPING_ID
-@COLUMN_MAPPING
-@MODE
-@COUNTRY
+@FILE_OPTIONS
 @PLAN
 @LIMITS
 @click.option("--batch-error-handling",
@@ -227,12 +231,7 @@ def emulator(host: str, port: int, tokens: tuple[str, ...], plan: str, fail_firs
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@KIND
-@MAPPING
-@MAPPING_ID
-@COLUMN_MAPPING
-@MODE
-@COUNTRY
+@FILE_OPTIONS
 @click.option("--unsafe-fixes", is_flag=True, help="Also fix amounts, dates and CPF/CNPJ zeros.")
 @click.option("--date-order", type=click.Choice(["dmy", "mdy"]),
               help="How to read nn/nn/yyyy dates (unsafe fix); else only unambiguous ones.")

@@ -13,7 +13,7 @@ from typing import Any
 
 from gu1lint.catalog import Catalog, load_catalog
 from gu1lint.checks import REGISTRY, Check
-from gu1lint.checks.taxformats import normalize_tax_id
+from gu1lint.checks.taxformats import normalize_tax_ids
 from gu1lint.errors import ReadError, UsageError
 from gu1lint.fields import TARGET_KIND, infer_kind, kind_spec
 from gu1lint.limits import limit_setting
@@ -179,14 +179,6 @@ def _strip_all(values: tuple[str, ...]) -> list[str]:
 
 def _join_all(values: tuple[str, ...]) -> str:
     return "|" + "|".join(values)
-
-
-def normalize_tax_ids(values: tuple[str, ...] | list[str]) -> list[str]:
-    """`normalize_tax_id` of every value: one pass of str.replace over the values joined."""
-    joined = "\n".join(values)
-    if joined.count("\n") != len(values) - 1 or not values:  # a value holds a line break
-        return [normalize_tax_id(v) for v in values]
-    return normalize_tax_id(joined).split("\n")
 
 
 def format_message(template: str, **fields: Any) -> str:

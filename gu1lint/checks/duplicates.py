@@ -114,9 +114,11 @@ class EntityDuplicates(Check):
         ctx, n = self.ctx, len(rows)
         exts: Any = ctx.stripped(rows, self.ext_at) if self.ext_at is not None else repeat("", n)
         taxes: Any = ctx.tax_ids(rows, self.tax_at) if self.tax_at is not None else repeat("", n)
-        kinds: Any = (map(_TYPES.get, ctx.stripped(rows, self.type_at),
-                          ctx.stripped(rows, self.type_at))
-                      if self.type_at is not None else repeat("", n))
+        if self.type_at is not None:
+            types = ctx.stripped(rows, self.type_at)
+            kinds: Any = map(_TYPES.get, types, types)  # one shared string per type
+        else:
+            kinds = repeat("", n)
         records = list(zip(repeat(self.file), map(_ROW, rows), kinds, exts, taxes, strict=False))
         tax_again = set(first_rows(self.tax_seen, taxes, records) if self.tax_at is not None
                         else ())

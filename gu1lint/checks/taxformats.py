@@ -22,6 +22,14 @@ def normalize_tax_id(value: str) -> str:
     return value.replace(".", "").replace("-", "").replace("/", "").replace(" ", "").upper()
 
 
+def normalize_tax_ids(values: tuple[str, ...] | list[str]) -> list[str]:
+    """`normalize_tax_id` of every value: one pass of str.replace over the values joined."""
+    joined = "\n".join(values)
+    if joined.count("\n") != len(values) - 1 or not values:  # a value holds a line break
+        return [normalize_tax_id(v) for v in values]
+    return normalize_tax_id(joined).split("\n")
+
+
 #: check-digit algorithms by the name the table uses; each takes the full-length id
 #: (python-stdnum's algorithms, computed faster: see checkdigits.py)
 CHECKS: dict[str, Callable[[str], bool]] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import repeat
 from operator import add, itemgetter
 from typing import Any
@@ -68,13 +68,7 @@ class TaxIdRules(Check):
             countries = ctx.stripped(rows, self.country_at)
             if batch and "" in countries:
                 countries = [c or batch for c in countries]
-        groups: dict[tuple[str, str, int], list[int]] = {}
-        for i, key in enumerate(zip(countries, kinds, map(len, numbers), strict=False)):
-            group = groups.get(key)
-            if group is None:
-                groups[key] = [i]
-            else:
-                group.append(i)
+        groups = positions_by_key(zip(countries, kinds, map(len, numbers), strict=False))
         table = documents()
         found: list[tuple[int, tuple[str, dict[str, str]], str, str]] = []
         for (country, kind, length), group in groups.items():
@@ -148,13 +142,7 @@ class PartyTaxIds(Check):
             numbers = ctx.tax_ids(rows, position)
             countries: Any = (ctx.stripped(rows, country_at) if country_at is not None
                               else repeat("AR"))
-            groups: dict[tuple[str, int], list[int]] = {}
-            for i, key in enumerate(zip(countries, map(len, numbers), strict=False)):
-                group = groups.get(key)
-                if group is None:
-                    groups[key] = [i]
-                else:
-                    group.append(i)
+            groups = positions_by_key(zip(countries, map(len, numbers), strict=False))
             for (country, length), group in groups.items():
                 document = party_document(country, length)
                 if document is None:
@@ -172,6 +160,19 @@ class PartyTaxIds(Check):
         self.ctx.emit("party-tax-id-check-digit-invalid", row, line, self.ctx.label(position),
                       raw, cells, field=name, country=country, document=document)
 
+
+
+def positions_by_key(keys: Iterable[Any]) -> dict[Any, list[int]]:
+    """The positions of each distinct key, in order (a plain loop: `map(list.append, ...)`
+    costs more instructions)."""
+    groups: dict[Any, list[int]] = {}
+    for i, key in enumerate(keys):
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [i]
+        else:
+            group.append(i)
+    return groups
 
 
 def _group_problems(docs: tuple[Document, ...], kind: str, length: int,
