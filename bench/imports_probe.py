@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 HEAVY = ("frictionless", "openpyxl", "python_calamine", "httpx", "starlette", "pydantic",
-         "pycountry", "stdnum", "chardet", "click")
+         "pycountry", "stdnum", "chardet", "click", "numpy")
 
 
 def main(argv: list[str]) -> int:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from measure import Sample
 
-NOT_IMPORTED = ("frictionless", "openpyxl", "python_calamine", "httpx", "starlette")
+NOT_IMPORTED = ("frictionless", "openpyxl", "python_calamine", "httpx", "starlette",
+                "numpy")
 
 
 @dataclass

@@ -16,7 +16,7 @@ from gu1lint.checks.formats import iso2_codes, iso4217_codes
 
 #: modules a clean CSV file without a configuration file has no use for
 NOT_FOR_A_SMALL_CSV = ("frictionless", "openpyxl", "python_calamine", "httpx", "starlette",
-                       "uvicorn", "pydantic", "multiprocessing", "stdnum", "pycountry")
+                       "uvicorn", "pydantic", "multiprocessing", "stdnum", "pycountry", "numpy")
 
 #: the child's own peak RSS: VmHWM belongs to the memory of the new program, whereas getrusage's
 #: ru_maxrss keeps the size of the parent (pytest) that forked it

@@ -7,7 +7,7 @@ from operator import is_not, itemgetter
 from typing import Any
 
 from gu1lint.checks.base import Check
-from gu1lint.checks.taxid import normalize_tax_id
+from gu1lint.checks.compact import Record
 
 _TYPES = {"person": "person", "company": "company"}
 _ROW = itemgetter(0)
@@ -29,6 +29,16 @@ def first_rows(index: dict[Any, Any], keys: list[Any], records: list[Any]) -> li
         return []
     flags = map(is_not, firsts, records)
     return [i for i in compress(range(len(keys)), flags) if keys[i]]
+
+
+def _without(keys: list[str], found: dict[int, Any]) -> list[str]:
+    """The keys with those at the positions found elsewhere made empty (never inserted)."""
+    if not found:
+        return keys
+    keys = list(keys)  # the block's shared column stays as it is
+    for i in found:
+        keys[i] = ""
+    return keys
 
 
 class TransactionDuplicates(Check):
@@ -88,6 +98,8 @@ class EntityDuplicates(Check):
         self.ext_seen = ctx.state.index("entities.externalId")
         self.tax_seen = ctx.state.index("entities.taxId")
         self.file = ctx.state.file_number(ctx.path)
+        self.spill_at = ctx.state.spill_at
+        self.compact = ctx.state.compact.get("entities")
         if ctx.options.duplicate_tax_id_policy == "error":
             self.same_type_rule = "tax-id-duplicate"
         elif ctx.options.mode == "automatic":
@@ -99,14 +111,7 @@ class EntityDuplicates(Check):
         return self.ext_at is not None or self.tax_at is not None
 
     def row(self, row: int, line: int, cells: list[str]) -> None:
-        ext = cells[self.ext_at].strip() if self.ext_at is not None else ""
-        tax = normalize_tax_id(cells[self.tax_at]) if self.tax_at is not None else ""
-        if not (tax or ext):
-            return
-        kind = cells[self.type_at].strip() if self.type_at is not None else ""
-        kind = _TYPES.get(kind, kind)  # one shared string per type in the index, not one a row
-        # one record per row, shared by both indexes: (file number, row, type, externalId, taxId)
-        self._look(row, line, cells, (self.file, row, kind, ext, tax))
+        self.block([(row, line, cells)])
 
     def block(self, rows: list[tuple[int, int, list[str]]]) -> None:
         # the records of a block are built at once and new keys inserted at once; only rows
@@ -119,38 +124,69 @@ class EntityDuplicates(Check):
             kinds: Any = map(_TYPES.get, types, types)  # one shared string per type
         else:
             kinds = repeat("", n)
+        if self.compact is not None:
+            self._compact_block(rows, exts, taxes, kinds)
+            return
+        # one record per row, shared by both indexes: (file number, row, type, externalId, taxId)
         records = list(zip(repeat(self.file), map(_ROW, rows), kinds, exts, taxes, strict=False))
-        tax_again = set(first_rows(self.tax_seen, taxes, records) if self.tax_at is not None
-                        else ())
-        ext_again = set(first_rows(self.ext_seen, exts, records) if self.ext_at is not None
-                        else ())
+        tax_seen, ext_seen = self.tax_seen, self.ext_seen
+        tax_again = set(first_rows(tax_seen, taxes, records) if self.tax_at is not None else ())
+        ext_again = set(first_rows(ext_seen, exts, records) if self.ext_at is not None else ())
         for i in sorted(tax_again | ext_again):
             row, line, cells = rows[i]
-            record = records[i]
-            self._report(row, line, cells, record, tax=i in tax_again, ext=i in ext_again)
+            _, _, _, ext, tax = record = records[i]
+            self._report(row, line, cells, record, tax_seen[tax] if i in tax_again else None,
+                         ext_seen[ext] if i in ext_again else None)
+        if self.spill_at is not None and max(len(tax_seen), len(ext_seen)) >= self.spill_at:
+            from gu1lint.checks.compact import CompactRecords  # imports numpy
 
-    def _look(self, row: int, line: int, cells: list[str],
-              record: tuple[int, int, str, str, str]) -> None:
-        _, _, _, ext, tax = record
-        self._report(row, line, cells, record,
-                     tax=bool(tax) and self.tax_seen.setdefault(tax, record) is not record,
-                     ext=bool(ext) and self.ext_seen.setdefault(ext, record) is not record)
+            self.compact = self.ctx.state.compact["entities"] = CompactRecords()
+            self.compact.adopt(tax_seen, ext_seen)
 
-    def _report(self, row: int, line: int, cells: list[str],
-                record: tuple[int, int, str, str, str], tax: bool, ext: bool) -> None:
-        """The findings of a row whose taxId (tax) and/or externalId (ext) was seen before."""
+    def _compact_block(self, rows: list[tuple[int, int, list[str]]], exts: Any, taxes: Any,
+                       kinds: Any) -> None:
+        """The block of a call past `spill_at` keys: every row goes to the compact store, and
+        the dictionaries map a key to the position of its first row there."""
+        store, n = self.compact, len(rows)
+        if store is None or not n:
+            return
+        exts, taxes = list(exts), list(taxes)
+        numbers = list(map(_ROW, rows))
+        base = store.add(self.file, numbers, list(kinds), exts, taxes)
+        positions = list(range(base, base + n))
+        tax_seen, ext_seen = self.tax_seen, self.ext_seen
+        tax_before = store.find("tax", taxes) if self.tax_at is not None else {}
+        ext_before = store.find("ext", exts) if self.ext_at is not None else {}
+        tax_again = set(first_rows(tax_seen, _without(taxes, tax_before), positions)
+                        if self.tax_at is not None else ())
+        ext_again = set(first_rows(ext_seen, _without(exts, ext_before), positions)
+                        if self.ext_at is not None else ())
+        for i in sorted(tax_again | ext_again | tax_before.keys() | ext_before.keys()):
+            row, line, cells = rows[i]
+            tax_first = tax_before.get(i, tax_seen[taxes[i]] if i in tax_again else None)
+            ext_first = ext_before.get(i, ext_seen[exts[i]] if i in ext_again else None)
+            self._report(row, line, cells, store.record(base + i),
+                         None if tax_first is None else store.record(tax_first),
+                         None if ext_first is None else store.record(ext_first))
+        if max(len(tax_seen), len(ext_seen)) >= self.spill_at:  # type: ignore[operator]
+            store.spill(tax_seen, ext_seen)
+
+    def _report(self, row: int, line: int, cells: list[str], record: Record,
+                tax_first: Record | None, ext_first: Record | None) -> None:
+        """The findings of a row whose taxId and/or externalId was seen before, given the
+        records of the rows that had them first."""
         ctx = self.ctx
         _, _, kind, ext_id, tax_id = record
-        if tax:
-            first = self.tax_seen[tax_id]
+        if tax_first is not None:
+            first = tax_first
             rule = self.same_type_rule if first[2] == kind else "tax-id-type-mismatch"
             if rule == self.same_type_rule and ext_id and first[3] and ext_id != first[3]:
                 rule = self.other_ext_rule
             ctx.emit(rule, row, line, ctx.label(self.tax_at), cells[self.tax_at],  # type: ignore[arg-type]
                      cells, type=kind, first_type=first[2], first=where(ctx, first[0], first[1]),
                      external_id=ext_id, first_external_id=first[3])
-        if ext:
-            first = self.ext_seen[ext_id]
+        if ext_first is not None:
+            first = ext_first
             other_tax = bool(tax_id and first[4] and tax_id != first[4])
             ctx.emit("entity-external-id-duplicate-other-tax-id" if other_tax
                      else "entity-external-id-duplicate", row, line,
