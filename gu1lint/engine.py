@@ -232,10 +232,15 @@ def fewer_collections() -> Iterator[None]:
 
 def _lint(jobs: list[tuple[str, FileOptions]], run: RunOptions, catalog: Catalog, report: Report,
           state: RunState, progress: Any) -> Report:
-    if run.jobs > 1 and len(jobs) > 1:
-        from gu1lint.parallel import lint_parallel  # same output as below, files in processes
+    pieces = None
+    if run.jobs > 1:
+        from gu1lint.parallel import plan_pieces  # same output as below, files in processes
 
-        report.files.extend(lint_parallel(jobs, run, state, report, catalog, progress))
+        pieces = plan_pieces([path for path, _ in jobs], run.jobs)
+    if pieces and len(pieces) > 1:
+        from gu1lint.parallel import lint_parallel
+
+        report.files.extend(lint_parallel(jobs, run, state, report, catalog, progress, pieces))
     else:
         for number, (path, options) in enumerate(jobs):
             state.number = number
@@ -247,9 +252,14 @@ def _lint(jobs: list[tuple[str, FileOptions]], run: RunOptions, catalog: Catalog
     return report
 
 
+#: the rows of one piece of a file: how many to read past unchecked, then how many to check
+#: (None: to the end of the file); -j splits a large CSV file into pieces (parallel.py)
+Span = tuple[int, int | None]
+
+
 def lint_file(path: str, options: FileOptions, run: RunOptions, state: RunState, report: Report,
-              catalog: Catalog) -> FileResult:
-    """One streaming pass over one file."""
+              catalog: Catalog, span: Span | None = None) -> FileResult:
+    """One streaming pass over one file (or over the rows of one `span` of it)."""
     fmt = file_format(path)
     result = FileResult(path=path, kind=options.kind, format=fmt)
     bare = FileContext(path, options.kind or "transactions", Table(path, fmt, [], iter(())),
@@ -268,7 +278,7 @@ def lint_file(path: str, options: FileOptions, run: RunOptions, state: RunState,
         report.note(f"{path}: {text}")
     kind = resolve_kind(path, options, table, report)
     result.kind = kind
-    _lint_table(table, kind, options, run, state, result, report, catalog)
+    _lint_table(table, kind, options, run, state, result, report, catalog, span)
     result.findings.sort(key=lambda f: f.row or 0)
     return result
 
@@ -288,7 +298,8 @@ def resolve_kind(path: str, options: FileOptions, table: Table, report: Report) 
 
 
 def _lint_table(table: Table, kind: str, options: FileOptions, run: RunOptions, state: RunState,
-                result: FileResult, report: Report, catalog: Catalog) -> None:
+                result: FileResult, report: Report, catalog: Catalog,
+                span: Span | None = None) -> None:
     required = ("suggestedName",) if kind == "entities" and options.mode == "manual" else ()
     plan = resolve_columns(kind, table.header, options.mapping, required)
     ctx = FileContext(table.path, kind, table, plan, options, run, state, result, report, catalog)
@@ -297,10 +308,13 @@ def _lint_table(table: Table, kind: str, options: FileOptions, run: RunOptions, 
               if set(c.rules) & ctx.enabled and c.start()]
     runners = [c.block for c in checks
                if type(c).row is not Check.row or type(c).block is not Check.block]
-    rows = _stream_rows(ctx, table, plan, runners)
+    if span and span[0]:
+        result.findings.clear()  # a later piece: the first piece reports the file's start
+    rows = _stream_rows(ctx, table, plan, runners, span or (0, None))
     result.rows = rows
-    for check in checks:
-        check.finish(rows)
+    if not result.cut:
+        for check in checks:
+            check.finish(rows)
 
 
 def _file_level(ctx: FileContext, table: Table, plan: ColumnPlan) -> None:
@@ -318,18 +332,30 @@ def _file_level(ctx: FileContext, table: Table, plan: ColumnPlan) -> None:
         ctx.emit(rule, **fields)
 
 
-def _stream_rows(ctx: FileContext, table: Table, plan: ColumnPlan, runners: list[Any]) -> int:
-    """Read the rows, padded to the plan, and hand them to the checks in blocks."""
+def _stream_rows(ctx: FileContext, table: Table, plan: ColumnPlan, runners: list[Any],
+                 span: Span) -> int:
+    """Read the rows, padded to the plan, and hand them to the checks in blocks (those of the
+    span: the rows before it are read, not checked; at its end the result is marked cut)."""
     rows = _with_uncached(ctx, table) if table.format == "xlsx" else table.rows
+    skip, take = span
     count = 0
     ragged = table.format == "csv"
     ctx.pending = []
     try:
+        if skip:
+            try:
+                count = sum(1 for _ in islice(rows, skip))
+            except ReadError:
+                return count  # the piece before this one ends at the error and reports it
         while True:
             block: list[tuple[int, int, list[str]]] = []
             error = None
+            want = BLOCK_ROWS if take is None else min(BLOCK_ROWS, skip + take - count)
+            if not want:
+                ctx.result.cut = True
+                return count
             try:
-                block.extend(islice(rows, BLOCK_ROWS))  # keeps the rows read before an error
+                block.extend(islice(rows, want))  # keeps the rows read before an error
             except ReadError as exc:
                 error = exc
             count += len(block)

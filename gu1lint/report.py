@@ -49,6 +49,9 @@ class FileResult:
     rows: int = 0
     partial: bool = False
     findings: list[Finding] = field(default_factory=list)
+    #: a piece of a file split across -j workers that stopped at the end of its rows, before
+    #: the file's end (parallel.py joins the pieces); never in a report
+    cut: bool = False
 
     def as_dict(self) -> dict[str, object]:
         """The JSON report's shape of a file entry."""

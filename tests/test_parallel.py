@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
 
 from gu1lint.cli import main
 from gu1lint.parallel import Progress
+from gu1lint.report import FileResult
 
 TX = "externalId,type,amount,currency\n"
 ENT = "tax_id,type,suggested_name,country_code,external_id\n"
@@ -137,3 +139,93 @@ def test_a_lookup_without_insert_counts_as_a_dependency() -> None:
     assert not depends_on_earlier(earlier, done)
     earlier.index("transactions.externalId")["k1"] = ("a.csv", 3)
     assert depends_on_earlier(earlier, done)
+
+
+# ---- files split into pieces across workers -------------------------------------------------
+
+
+def _damaged(path: Path, kind: str, rows: int, seed: int) -> Path:
+    from test_block_engine import ENTITY_HEADER, TRANSACTION_HEADER, _entity, _transaction, _write
+
+    if kind == "entities":
+        return _write(path, ENTITY_HEADER, _entity, rows, seed)
+    return _write(path, TRANSACTION_HEADER, _transaction, rows, seed)
+
+
+def test_pieces_cover_the_last_round_of_files(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from gu1lint import parallel
+
+    monkeypatch.setattr(parallel, "MIN_PIECE_ROWS", 10)
+    paths = []
+    for k in range(5):
+        path = tmp_path / f"t{k}.csv"
+        path.write_text(TX + "".join(f"t{k}-{i},PAYMENT,1,USD\n" for i in range(100)))
+        paths.append(str(path))
+    assert parallel.plan_pieces(paths, 2) == [
+        (0, None), (1, None), (2, None), (3, None), (4, (0, 57)), (4, (57, None))]
+    assert parallel.plan_pieces(paths[:4], 2) == [(k, None) for k in range(4)]
+    # a later piece also reads the rows before it: it checks fewer
+    assert parallel.plan_pieces(paths[:1], 3) == [(0, (0, 43)), (0, (43, 33)), (0, (76, None))]
+    (tmp_path / "x.xlsx").write_bytes(b"")
+    assert parallel.plan_pieces([str(tmp_path / "x.xlsx")], 2) == [(0, None)]  # CSV only
+    monkeypatch.setattr(parallel, "MIN_PIECE_ROWS", 60)
+    assert parallel.plan_pieces(paths[:1], 2) == [(0, None)]  # pieces would be too small
+
+
+@pytest.mark.parametrize("kind", ["entities", "transactions"])
+def test_a_file_split_across_workers_reports_as_one_pass(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        kind: str) -> None:
+    """Damaged rows, duplicates within the file and across its pieces, caps of findings that
+    fall in either piece: pieces joined give the report of one pass."""
+    from gu1lint import engine, parallel
+
+    monkeypatch.setattr(parallel, "MIN_PIECE_ROWS", 100)
+    monkeypatch.setattr(engine, "BLOCK_ROWS", 64)
+    first = _damaged(tmp_path / f"{kind}-1.csv", kind, 1200, seed=3)
+    second = _damaged(tmp_path / f"{kind}-2.csv", kind, 1500, seed=4)
+    third = _damaged(tmp_path / f"{kind}-3.csv", kind, 900, seed=5)
+    args = (str(first), str(second), str(third), "--kind", kind, "--format", "json")
+    joins: list[bool] = []
+    join = parallel.join_pieces
+
+    def spy(first: FileResult, then: FileResult, cap: int) -> FileResult:
+        joins.append(first.cut)
+        return join(first, then, cap)
+
+    monkeypatch.setattr(parallel, "join_pieces", spy)
+    status, one = output(capsys, *args, "--max-findings", "1000000", "-j", "1")
+    total = len(json.loads(one)["findings"])
+    assert total > 500 and not joins
+    for cap in ("1000000", str(total // 3), str(total * 2 // 3), "5"):
+        capped = (*args, "--max-findings", cap)
+        expected = output(capsys, *capped, "-j", "1")
+        for jobs in ("2", "5"):  # the third file in two pieces; all three in two each
+            assert output(capsys, *capped, "-j", jobs) == expected, (cap, jobs)
+    assert joins and all(joins)
+
+
+def test_pieces_with_a_read_error_quoted_line_breaks_and_a_short_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        ) -> None:
+    from gu1lint import parallel
+
+    monkeypatch.setattr(parallel, "MIN_PIECE_ROWS", 20)
+    rows = [f"t{i},PAYMENT,{i},USD\n" for i in range(300)]
+    late = tmp_path / "late-error.csv"  # undecodable bytes in what the second piece checks
+    late.write_bytes((TX + "".join(rows[:250])).encode() + b"t\xff,PAYMENT,1,USD\n"
+                     + "".join(rows[250:]).encode())
+    early = tmp_path / "early-error.csv"  # ... in what the first piece checks
+    early.write_bytes((TX + "".join(rows[:30])).encode() + b"t\xff,PAYMENT,1,USD\n"
+                      + "".join(rows[30:]).encode())
+    quoted = tmp_path / "quoted.csv"  # line breaks inside values: fewer rows than lines
+    quoted.write_text(TX + "".join(f't{i},PAYMENT,"{i}\n\n\n",USD\n' for i in range(200)))
+    repeated = tmp_path / "repeated.csv"  # every key of the second half is in the first
+    repeated.write_text(TX + "".join(rows[:150]) + "".join(rows[:150]))
+    for path in (late, early, quoted, repeated):
+        assert len(parallel.plan_pieces([str(path)], 2)) == 2, path
+        args = (str(path), "--kind", "transactions", "--format", "json")
+        one = output(capsys, *args, "-j", "1")
+        assert output(capsys, *args, "-j", "2") == one, path.name
+    assert "'t0' already appears at row 2" in one[1]  # across the pieces
