@@ -74,14 +74,20 @@ def test_the_store_confirms_a_fingerprint_by_the_key() -> None:
     store.adopt(taxes, exts)
     assert taxes == exts == {}  # moved out of the dictionaries
     assert len(store) == 3
-    found = store.find("tax", ["333", "", "222", "111"])
-    assert {i: store.record(p) for i, p in found.items()} == {
-        2: (0, 2, "company", "b", "222"), 3: (0, 1, "person", "a", "111")}
-    assert store.find("ext", ["c", "d"]).keys() == {0}
-    base = store.add(1, [5, 6], ["person", "other"], ["d", "é"], ["444", ""])
-    store.spill({"444": base}, {"d": base, "é": base + 1})
-    assert {i: store.record(p) for i, p in store.find("ext", ["é", "d", "x"]).items()} == {
-        0: (1, 6, "other", "é", ""), 1: (1, 5, "person", "d", "444")}
+    # a block of two files' worth of keys: repeats of the adopted keys, of its own, and empties
+    base, tax_first, ext_first = store.block(
+        1, [5, 6, 7, 8, 9], ["person", "other", "person", "person", "company"],
+        ["d", "é", "a", "d", ""], ["444", "", "222", "", "444"])
+    assert base == 3
+    assert {i: store.record(p) for i, p in tax_first.items()} == {
+        2: (0, 2, "company", "b", "222"), 4: (1, 5, "person", "d", "444")}
+    assert {i: store.record(p) for i, p in ext_first.items()} == {
+        2: (0, 1, "person", "a", "111"), 3: (1, 5, "person", "d", "444")}
+    assert store.record(base + 1) == (1, 6, "other", "é", "")
+    # rows that are not consecutive, and a file without the externalId column
+    base, tax_first, ext_first = store.block(2, [3, 9], ["person", "person"], None, ["", "444"])
+    assert ext_first == {} and tax_first == {1: 3}
+    assert store.record(base + 1) == (2, 9, "person", "", "444")
 
 
 def _big_entities(path: Path, rows: int) -> None:

@@ -31,16 +31,6 @@ def first_rows(index: dict[Any, Any], keys: list[Any], records: list[Any]) -> li
     return [i for i in compress(range(len(keys)), flags) if keys[i]]
 
 
-def _without(keys: list[str], found: dict[int, Any]) -> list[str]:
-    """The keys with those at the positions found elsewhere made empty (never inserted)."""
-    if not found:
-        return keys
-    keys = list(keys)  # the block's shared column stays as it is
-    for i in found:
-        keys[i] = ""
-    return keys
-
-
 class TransactionDuplicates(Check):
     """A repeated externalId breaks the unique constraint on insert (skipDuplicates skips it)."""
 
@@ -99,6 +89,7 @@ class EntityDuplicates(Check):
         self.tax_seen = ctx.state.index("entities.taxId")
         self.file = ctx.state.file_number(ctx.path)
         self.spill_at = ctx.state.spill_at
+        self.types = dict(_TYPES)  # each type value once, however many rows have it
         self.compact = ctx.state.compact.get("entities")
         if ctx.options.duplicate_tax_id_policy == "error":
             self.same_type_rule = "tax-id-duplicate"
@@ -121,7 +112,7 @@ class EntityDuplicates(Check):
         taxes: Any = ctx.tax_ids(rows, self.tax_at) if self.tax_at is not None else repeat("", n)
         if self.type_at is not None:
             types = ctx.stripped(rows, self.type_at)
-            kinds: Any = map(_TYPES.get, types, types)  # one shared string per type
+            kinds: Any = map(self.types.setdefault, types, types)  # one string per type
         else:
             kinds = repeat("", n)
         if self.compact is not None:
@@ -145,31 +136,22 @@ class EntityDuplicates(Check):
 
     def _compact_block(self, rows: list[tuple[int, int, list[str]]], exts: Any, taxes: Any,
                        kinds: Any) -> None:
-        """The block of a call past `spill_at` keys: every row goes to the compact store, and
-        the dictionaries map a key to the position of its first row there."""
-        store, n = self.compact, len(rows)
-        if store is None or not n:
+        """The block of a call past `spill_at` keys: every row goes to the compact store,
+        which answers for the keys that came before."""
+        store = self.compact
+        if store is None or not rows:
             return
-        exts, taxes = list(exts), list(taxes)
         numbers = list(map(_ROW, rows))
-        base = store.add(self.file, numbers, list(kinds), exts, taxes)
-        positions = list(range(base, base + n))
-        tax_seen, ext_seen = self.tax_seen, self.ext_seen
-        tax_before = store.find("tax", taxes) if self.tax_at is not None else {}
-        ext_before = store.find("ext", exts) if self.ext_at is not None else {}
-        tax_again = set(first_rows(tax_seen, _without(taxes, tax_before), positions)
-                        if self.tax_at is not None else ())
-        ext_again = set(first_rows(ext_seen, _without(exts, ext_before), positions)
-                        if self.ext_at is not None else ())
-        for i in sorted(tax_again | ext_again | tax_before.keys() | ext_before.keys()):
+        exts = list(exts) if self.ext_at is not None else None
+        taxes = list(taxes) if self.tax_at is not None else None
+        kinds = list(kinds)
+        base, tax_first, ext_first = store.block(self.file, numbers, kinds, exts, taxes)
+        for i in sorted(tax_first.keys() | ext_first.keys()):
             row, line, cells = rows[i]
-            tax_first = tax_before.get(i, tax_seen[taxes[i]] if i in tax_again else None)
-            ext_first = ext_before.get(i, ext_seen[exts[i]] if i in ext_again else None)
-            self._report(row, line, cells, store.record(base + i),
-                         None if tax_first is None else store.record(tax_first),
-                         None if ext_first is None else store.record(ext_first))
-        if max(len(tax_seen), len(ext_seen)) >= self.spill_at:  # type: ignore[operator]
-            store.spill(tax_seen, ext_seen)
+            record = (self.file, row, kinds[i], exts[i] if exts else "", taxes[i] if taxes else "")
+            self._report(row, line, cells, record,
+                         store.record(tax_first[i]) if i in tax_first else None,
+                         store.record(ext_first[i]) if i in ext_first else None)
 
     def _report(self, row: int, line: int, cells: list[str], record: Record,
                 tax_first: Record | None, ext_first: Record | None) -> None:
