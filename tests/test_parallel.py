@@ -132,8 +132,8 @@ def test_a_lookup_without_insert_counts_as_a_dependency() -> None:
     assert "k1" not in index
     index.setdefault("k2", ("b.csv", 2))
     looked_up = {"transactions.externalId": index.looked_up - index.keys()}
-    done = WorkerResult(FileResult("b.csv", "transactions", "csv"), [],
-                        {"transactions.externalId": dict(index)}, looked_up)
+    done = WorkerResult.of(FileResult("b.csv", "transactions", "csv"), [],
+                           {"transactions.externalId": dict(index)}, looked_up)
     earlier = RunState()
     earlier.index("transactions.externalId")["k0"] = ("a.csv", 2)
     assert not depends_on_earlier(earlier, done)
@@ -229,3 +229,41 @@ def test_pieces_with_a_read_error_quoted_line_breaks_and_a_short_file(
         one = output(capsys, *args, "-j", "1")
         assert output(capsys, *args, "-j", "2") == one, path.name
     assert "'t0' already appears at row 2" in one[1]  # across the pieces
+
+
+def test_the_parent_unpickles_keys_only_when_fingerprints_meet() -> None:
+    import pickle
+
+    from gu1lint.engine import RunState
+    from gu1lint.parallel import Ledger, WorkerResult
+
+    name = "transactions.externalId"
+
+    def piece(path: str, keys: dict[str, int], looked_up: set[str] = frozenset()) -> WorkerResult:
+        done = WorkerResult.of(FileResult(path, "transactions", "csv"), [f"{path} note"],
+                               {name: keys}, {name: set(looked_up)} if looked_up else {})
+        return pickle.loads(pickle.dumps(done))  # as it crosses from a worker
+
+    state = RunState()
+    ledger = Ledger(state, shared_hash=True)
+    first = piece("a.csv", {"t1": 2, "t2": 3})
+    assert not ledger.depends(first)
+    ledger.take(first, merged=True)
+    second = piece("b.csv", {"t3": 2})
+    assert not ledger.depends(second)
+    assert first._loaded is None and second._loaded is None  # no key was unpickled
+    assert state.keys == {}
+    ledger.take(second, merged=True)
+    third = piece("c.csv", {"t4": 2}, looked_up={"t2"})  # a lookup of an earlier key
+    assert ledger.depends(third)
+    assert state.keys[name] == {"t1": 2, "t2": 3, "t3": 2}  # earlier keys settled in order
+    # equal fingerprints of different keys: the exact test says no
+    ledger = Ledger(RunState(), shared_hash=True)
+    one, other = piece("a.csv", {"x": 1}), piece("b.csv", {"y": 1})
+    other.fingerprints = one.fingerprints
+    ledger.take(one, merged=True)
+    assert not ledger.depends(other) and other._loaded is not None
+    # spawned workers do not share the salt: the keys always decide
+    ledger = Ledger(RunState(), shared_hash=False)
+    lone = piece("a.csv", {"x": 1})
+    assert not ledger.depends(lone) and lone._loaded is not None
