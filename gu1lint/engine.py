@@ -234,13 +234,12 @@ def _lint(jobs: list[tuple[str, FileOptions]], run: RunOptions, catalog: Catalog
           state: RunState, progress: Any) -> Report:
     pieces = None
     if run.jobs > 1:
-        from gu1lint.parallel import plan_pieces  # same output as below, files in processes
+        from gu1lint import parallel  # same output as below, files (or pieces) in processes
 
-        pieces = plan_pieces([path for path, _ in jobs], run.jobs)
+        pieces = parallel.plan_pieces([path for path, _ in jobs], run.jobs)
     if pieces and len(pieces) > 1:
-        from gu1lint.parallel import lint_parallel
-
-        report.files.extend(lint_parallel(jobs, run, state, report, catalog, progress, pieces))
+        report.files.extend(parallel.lint_parallel(jobs, run, state, report, catalog, progress,
+                                                   pieces))
     else:
         for number, (path, options) in enumerate(jobs):
             state.number = number

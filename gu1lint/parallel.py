@@ -8,10 +8,11 @@ none of a file's keys was already in the indexes of the files before it, the wor
 the sequential one and its keys are merged; otherwise the parent lints that file again with the
 merged indexes, exactly as a sequential run does. Cross-file duplicates are rare, so the second
 pass is the exception. The keys cross as one pickle beside their fingerprints (`hash`); the
-parent unpickles them only when a piece's fingerprints meet earlier ones (`Ledger`), which
-keeps its work per piece to a few milliseconds on the two cores the workers need. On Linux workers are forked (a spawned worker imports gu1lint anew,
-~0.3 s of a five-file run's ~3 s); elsewhere they are spawned. Either way only picklable data
-crosses: the catalog is handed to each worker by its initializer.
+parent unpickles them only when a piece's fingerprints meet earlier ones (`Ledger`), which keeps
+its work per piece to a few milliseconds on the cores the workers need. On Linux workers are
+forked (a spawned worker imports gu1lint anew, ~0.3 s of a five-file run's ~3 s); elsewhere they
+are spawned. Either way only picklable data crosses: the catalog is handed to each worker by its
+initializer.
 
 The unit of work is a piece: a whole file, or a span of a CSV file's rows (`plan_pieces`). The
 files of the last, unfilled round are split so that no worker idles while another checks a
@@ -20,9 +21,9 @@ on two workers, about half). A piece after the first reads the rows before it wi
 them, and reports neither the file's start nor, unless it is the last, its end; a piece's keys
 go through the same test as a file's, so a duplicate across two pieces of one file sends the
 later piece to the parent's second pass. `join_pieces` puts the pieces of a file back into the
-result of one pass, the cap on findings included. The key indexes stay
-dictionaries here (the merge compares them): the compact store of checks/compact.py, which keeps
-a sequential run of 1,000,000 entity rows under 200 MB, is not used with -j.
+result of one pass, the cap on findings included. The key indexes stay dictionaries here (the
+merge compares them): the compact store of checks/compact.py, which keeps a sequential run of
+1,000,000 entity rows under 200 MB, is not used with -j.
 """
 
 from __future__ import annotations
@@ -192,8 +193,6 @@ def depends_on_earlier(state: RunState, done: WorkerResult) -> bool:
         if seen and not seen.keys().isdisjoint(keys):
             return True
     return False
-
-
 
 
 def lint_parallel(jobs: list[tuple[str, FileOptions]], run: RunOptions, state: RunState,
