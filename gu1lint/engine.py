@@ -254,6 +254,8 @@ def _lint(jobs: list[tuple[str, FileOptions]], run: RunOptions, catalog: Catalog
 #: the rows of one piece of a file: how many to read past unchecked, then how many to check
 #: (None: to the end of the file); -j splits a large CSV file into pieces (parallel.py)
 Span = tuple[int, int | None]
+#: the span of a whole file
+WHOLE: Span = (0, None)
 
 
 def lint_file(path: str, options: FileOptions, run: RunOptions, state: RunState, report: Report,
@@ -277,7 +279,7 @@ def lint_file(path: str, options: FileOptions, run: RunOptions, state: RunState,
         report.note(f"{path}: {text}")
     kind = resolve_kind(path, options, table, report)
     result.kind = kind
-    _lint_table(table, kind, options, run, state, result, report, catalog, span)
+    _lint_table(table, kind, options, run, state, result, report, catalog, span or WHOLE)
     result.findings.sort(key=lambda f: f.row or 0)
     return result
 
@@ -297,8 +299,7 @@ def resolve_kind(path: str, options: FileOptions, table: Table, report: Report) 
 
 
 def _lint_table(table: Table, kind: str, options: FileOptions, run: RunOptions, state: RunState,
-                result: FileResult, report: Report, catalog: Catalog,
-                span: Span | None = None) -> None:
+                result: FileResult, report: Report, catalog: Catalog, span: Span) -> None:
     required = ("suggestedName",) if kind == "entities" and options.mode == "manual" else ()
     plan = resolve_columns(kind, table.header, options.mapping, required)
     ctx = FileContext(table.path, kind, table, plan, options, run, state, result, report, catalog)
@@ -307,9 +308,9 @@ def _lint_table(table: Table, kind: str, options: FileOptions, run: RunOptions, 
               if set(c.rules) & ctx.enabled and c.start()]
     runners = [c.block for c in checks
                if type(c).row is not Check.row or type(c).block is not Check.block]
-    if span and span[0]:
+    if span[0]:
         result.findings.clear()  # a later piece: the first piece reports the file's start
-    rows = _stream_rows(ctx, table, plan, runners, span or (0, None))
+    rows = _stream_rows(ctx, table, plan, runners, span)
     result.rows = rows
     if not result.cut:
         for check in checks:

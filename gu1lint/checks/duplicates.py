@@ -139,11 +139,11 @@ class EntityDuplicates(Check):
         """The block of a call past `spill_at` keys: every row goes to the compact store,
         which answers for the keys that came before."""
         store = self.compact
-        if store is None or not rows:
-            return
+        assert store is not None and rows, "called with the store, for a block of rows"
         numbers = list(map(_ROW, rows))
-        exts = list(exts) if self.ext_at is not None else None
-        taxes = list(taxes) if self.tax_at is not None else None
+        # the block's shared columns (only read), or None for a column the file lacks
+        exts = exts if self.ext_at is not None else None
+        taxes = taxes if self.tax_at is not None else None
         kinds = list(kinds)
         base, tax_first, ext_first = store.block(self.file, numbers, kinds, exts, taxes)
         for i in sorted(tax_first.keys() | ext_first.keys()):
